@@ -1,0 +1,3 @@
+package epoll
+
+//go:generate go run ../gen -spec ../gen/spec/epoll_linux.spec
