@@ -1,0 +1,272 @@
+package xsyscheck
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/importer"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const (
+	module = "github.com/eventq/eventq"
+	xunix  = "golang.org/x/sys/unix"
+)
+
+// checked is one of this module's packages and the targets it is checked on.
+type checked struct {
+	pkg     string
+	targets []string
+	// structs pairs a struct of ours with the x/sys struct of the same C type.
+	structs map[string]string
+	// absent names the constants x/sys does not define. Every other
+	// constant must be compared, so a broken lookup cannot pass by comparing nothing.
+	absent []string
+}
+
+var linuxArches = []string{"386", "amd64", "arm", "arm64", "loong64", "mips", "mipsle",
+	"mips64", "mips64le", "ppc64", "ppc64le", "riscv64", "s390x"}
+
+func targets(goos string, arches ...string) []string {
+	var out []string
+	for _, a := range arches {
+		out = append(out, goos+"/"+a)
+	}
+	return out
+}
+
+var packages = []checked{
+	{
+		pkg:     "epoll",
+		targets: targets("linux", linuxArches...),
+		structs: map[string]string{
+			"EpollEvent":      "EpollEvent",
+			"SignalfdSiginfo": "SignalfdSiginfo",
+			"Sigset":          "Sigset_t",
+			"KernelTimespec":  "Timespec",
+		},
+		absent: []string{
+			"CLOCK_SGI_CYCLE",  // obsolete; x/sys never had it
+			"EPOLLNVAL",        // poll(2)'s bit, which eventpoll.h also defines
+			"EPOLL_URING_WAKE", // internal io_uring wakeup bit, in uapi since 6.1
+			"NSIG",             // the kernel's _NSIG, which x/sys does not export on Linux
+		},
+	},
+}
+
+// difference is a known, explained difference from x/sys. The test fails
+// if it no longer holds, so that the list stays true.
+type difference struct {
+	pkg, name string // a constant, or a struct as "struct Name"
+	targets   func(goarch string) bool
+	why       string
+}
+
+func all(string) bool { return true }
+
+func is32(goarch string) bool {
+	return goarch == "386" || goarch == "arm" || goarch == "mips" || goarch == "mipsle"
+}
+
+var differences = []difference{
+	{"epoll", "struct Sigset", all,
+		"x/sys's Sigset_t is the C library's 1024-bit sigset_t (128 bytes); the kernel takes _NSIG/8 bytes (8, or 16 on mips), which is what Sigset is"},
+	{"epoll", "struct KernelTimespec", is32,
+		"x/sys's Timespec has the architecture's 32-bit time_t on 386, arm, mips and mipsle; epoll_pwait2 takes struct __kernel_timespec, 64-bit everywhere"},
+}
+
+func known(pkg, name, goarch string) *difference {
+	for i, d := range differences {
+		if d.pkg == pkg && d.name == name && d.targets(goarch) {
+			return &differences[i]
+		}
+	}
+	return nil
+}
+
+func TestAgainstXSys(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("needs the go command to build export data for other targets")
+	}
+	used := map[*difference]bool{}
+	for _, c := range packages {
+		for _, target := range c.targets {
+			t.Run(c.pkg+"/"+target, func(t *testing.T) {
+				goos, goarch, _ := strings.Cut(target, "/")
+				ours, theirs := load(t, goos, goarch, module+"/"+c.pkg, xunix)
+				sizes := types.SizesFor("gc", goarch)
+				compareConsts(t, c, goarch, ours, theirs, used)
+				for o, x := range c.structs {
+					compareStruct(t, c.pkg, goarch, sizes, ours, theirs, o, x, used)
+				}
+			})
+		}
+	}
+	for i, d := range differences {
+		if !used[&differences[i]] {
+			t.Errorf("known difference %s.%s was not seen on any target: remove it (%s)", d.pkg, d.name, d.why)
+		}
+	}
+}
+
+// compareConsts compares every exported constant of ours with x/sys's, and
+// every system call number sys_X with x/sys's SYS_X.
+func compareConsts(t *testing.T, c checked, goarch string, ours, theirs *types.Package, used map[*difference]bool) {
+	for _, name := range ours.Scope().Names() {
+		obj, ok := ours.Scope().Lookup(name).(*types.Const)
+		if !ok {
+			continue
+		}
+		xname := name
+		if after, ok := strings.CutPrefix(name, "sys_"); ok {
+			xname = "SYS_" + after
+		} else if !obj.Exported() {
+			continue
+		}
+		xobj, ok := theirs.Scope().Lookup(xname).(*types.Const)
+		if slices.Contains(c.absent, name) {
+			if ok {
+				t.Errorf("%s is listed as absent from x/sys, but x/sys defines it", name)
+			}
+			continue
+		}
+		if !ok {
+			t.Errorf("x/sys has no %s: compare it another way, or list it as absent", xname)
+			continue
+		}
+		equal := constant.Compare(obj.Val(), token.EQL, xobj.Val())
+		d := known(c.pkg, name, goarch)
+		switch {
+		case !equal && d == nil:
+			t.Errorf("%s = %v; x/sys %s = %v", name, obj.Val(), xname, xobj.Val())
+		case equal && d != nil:
+			t.Errorf("%s: listed as differing from x/sys (%s), but both are %v", name, d.why, obj.Val())
+		case d != nil:
+			used[d] = true
+		}
+	}
+}
+
+// compareStruct compares the sizes of two structs and the offsets of the
+// fields whose names match once case and underscores are ignored.
+func compareStruct(t *testing.T, pkg, goarch string, sizes types.Sizes, ours, theirs *types.Package, o, x string, used map[*difference]bool) {
+	ost, xst := structOf(t, ours, o), structOf(t, theirs, x)
+	osize, xsize := sizes.Sizeof(ost), sizes.Sizeof(xst)
+	d := known(pkg, "struct "+o, goarch)
+	switch {
+	case osize != xsize && d == nil:
+		t.Errorf("sizeof(%s) = %d; x/sys %s is %d", o, osize, x, xsize)
+	case osize == xsize && d != nil:
+		t.Errorf("struct %s: listed as differing from x/sys (%s), but both are %d bytes", o, d.why, osize)
+	case d != nil:
+		used[d] = true
+		return
+	}
+	ooffs, xoffs := offsets(sizes, ost), offsets(sizes, xst)
+	matched := 0
+	for name, off := range ooffs {
+		if xoff, ok := xoffs[name]; ok {
+			matched++
+			if off != xoff {
+				t.Errorf("offsetof(%s.%s) = %d; x/sys %s has it at %d", o, name, off, x, xoff)
+			}
+		}
+	}
+	if matched == 0 {
+		t.Errorf("%s and x/sys %s share no field name: nothing compared", o, x)
+	}
+}
+
+func structOf(t *testing.T, pkg *types.Package, name string) *types.Struct {
+	t.Helper()
+	obj := pkg.Scope().Lookup(name)
+	if obj == nil {
+		t.Fatalf("%s has no %s", pkg.Path(), name)
+	}
+	s, ok := obj.Type().Underlying().(*types.Struct)
+	if !ok {
+		t.Fatalf("%s.%s is not a struct", pkg.Path(), name)
+	}
+	return s
+}
+
+// offsets maps normalized field names (lower case, no underscores) to offsets.
+// x/sys's EpollEvent has Fd where ours has the Data union: both name the
+// union's first member, so Data is also entered as "fd".
+func offsets(sizes types.Sizes, s *types.Struct) map[string]int64 {
+	var fields []*types.Var
+	for i := 0; i < s.NumFields(); i++ {
+		fields = append(fields, s.Field(i))
+	}
+	offs := sizes.Offsetsof(fields)
+	out := map[string]int64{}
+	for i, f := range fields {
+		if f.Name() == "_" {
+			continue
+		}
+		name := strings.ToLower(strings.ReplaceAll(f.Name(), "_", ""))
+		if name == "data" {
+			name = "fd"
+		}
+		out[name] = offs[i]
+	}
+	return out
+}
+
+// load type-checks our package from source (so that its unexported system
+// call numbers are seen) and x/sys from export data, for goos/goarch.
+func load(t *testing.T, goos, goarch, ourPath, theirPath string) (ours, theirs *types.Package) {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-export", "-deps", "-f",
+		"{{.ImportPath}}\t{{.Export}}\t{{.Dir}}\t{{join .GoFiles \",\"}}", ourPath, theirPath)
+	cmd.Env = append(os.Environ(), "GOOS="+goos, "GOARCH="+goarch, "CGO_ENABLED=0")
+	out, err := cmd.Output()
+	if err != nil {
+		if ee, ok := err.(*exec.ExitError); ok {
+			err = fmt.Errorf("%v\n%s", err, ee.Stderr)
+		}
+		t.Fatalf("go list for %s/%s: %v", goos, goarch, err)
+	}
+	exports := map[string]string{}
+	var dir, files string
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Split(line, "\t")
+		exports[f[0]] = f[1]
+		if f[0] == ourPath {
+			dir, files = f[2], f[3]
+		}
+	}
+	fset := token.NewFileSet()
+	imp := importer.ForCompiler(fset, "gc", func(path string) (io.ReadCloser, error) {
+		file, ok := exports[path]
+		if !ok || file == "" {
+			return nil, fmt.Errorf("no export data for %s", path)
+		}
+		return os.Open(file)
+	})
+	if theirs, err = imp.Import(theirPath); err != nil {
+		t.Fatalf("import %s for %s/%s: %v", theirPath, goos, goarch, err)
+	}
+	var syntax []*ast.File
+	for _, name := range strings.Split(files, ",") {
+		f, err := parser.ParseFile(fset, filepath.Join(dir, name), nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		syntax = append(syntax, f)
+	}
+	conf := types.Config{Importer: imp, Sizes: types.SizesFor("gc", goarch)}
+	if ours, err = conf.Check(ourPath, fset, syntax, nil); err != nil {
+		t.Fatalf("type-check %s for %s/%s: %v", ourPath, goos, goarch, err)
+	}
+	return ours, theirs
+}
