@@ -1,0 +1,120 @@
+package main
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/mini")
+
+// TestGolden generates testdata/mini.spec and compares every file with
+// testdata/mini/. Run go test ./gen -update to accept a deliberate change.
+func TestGolden(t *testing.T) {
+	f, err := os.Open("testdata/mini.spec")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	spec, err := ParseSpec("gen/testdata/mini.spec", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := Generate(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for name := range files {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	want := []string{
+		"zarch_generated_freebsd_amd64.go", "zarch_generated_freebsd_arm64.go",
+		"zarch_generated_linux_amd64.go", "zarch_generated_linux_mips.go",
+		"zconst_generated.go", "zconst_generated_freebsd.go", "zconst_generated_linux.go",
+		"zsyscall_generated.go", "zsyscall_generated_freebsd.go",
+		"ztypes_generated.go", "ztypes_generated_freebsd.go",
+	}
+	if diff := cmp.Diff(want, names); diff != "" {
+		t.Errorf("generated file names (-want +got):\n%s", diff)
+	}
+	dir := filepath.Join("testdata", "mini")
+	if *update {
+		old, _ := filepath.Glob(filepath.Join(dir, "*.go.golden"))
+		for _, p := range old {
+			os.Remove(p)
+		}
+		for name, src := range files {
+			if err := os.WriteFile(filepath.Join(dir, name+".golden"), src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return
+	}
+	for name, src := range files {
+		golden, err := os.ReadFile(filepath.Join(dir, name+".golden"))
+		if err != nil {
+			t.Errorf("%v (run go test ./gen -update)", err)
+			continue
+		}
+		if diff := cmp.Diff(string(golden), string(src)); diff != "" {
+			t.Errorf("%s differs from its golden file (-golden +generated):\n%s", name, diff)
+		}
+	}
+}
+
+// Generating twice gives the same bytes.
+func TestDeterministic(t *testing.T) {
+	src, err := os.ReadFile("spec/epoll_linux.spec")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var outs []map[string][]byte
+	for i := 0; i < 2; i++ {
+		spec, err := ParseSpec("gen/spec/epoll_linux.spec", strings.NewReader(string(src)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files, err := Generate(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, files)
+	}
+	if diff := cmp.Diff(outs[0], outs[1]); diff != "" {
+		t.Errorf("two runs differ:\n%s", diff)
+	}
+}
+
+func TestSpecErrors(t *testing.T) {
+	const head = "package p\nmanurl u\nasof x\ntarget linux/amd64 linux/arm64\ngroup g amd64\n"
+	tests := []struct{ name, spec, want string }{
+		{"two overrides match", "type T int32 enum\n\tA 1 amd64=2 g=3\n", "both match"},
+		{"no value", "type T int32 enum\n\tA amd64=2\n", "no value on linux/arm64"},
+		{"bad number", "type T int32 enum\n\tA 1x\n", "invalid syntax"},
+		{"duplicate constant", "type T int32 enum\n\tA 1\n\tA 2\n", "declared twice"},
+		{"no layout", "struct S\n\tlayout amd64\n\t\tA uint32 0\n\t\tsize 4\n", "no layout for linux/arm64"},
+		{"offset before Go's", "struct S\n\tlayout *\n\t\tA uint32 0\n\t\tB uint64 4\n\t\tsize 16\n", "Go places it at 8"},
+		{"wrong size", "struct S\n\tlayout *\n\t\tA uint32 0\n\t\tsize 2\n", "spec size 2"},
+		{"sysnum columns", "sysnum amd64 arm64\n\tread 0\n", "1 numbers for 2 columns"},
+		{"no sysnum", "sysnum amd64 arm64\n\tread 0 -\ncall R\n\tgo (fd int) ()\n\tsys read(fd)\n\tblock never\n\tman read(2)\n\tdoc R.\n", "no system call number for read"},
+		{"incomplete call", "call R\n\tgo (fd int) ()\n", "needs go, sys, block, man and doc"},
+		{"condition not on timeout", "sysnum amd64 arm64\n\tread 0 1\ncall R\n\tgo (fd int) ()\n\tsys read(fd)\n\tblock fd != 0\n\tman read(2)\n\tdoc R.\n", "does not test the timeout"},
+		{"unknown keyword", "frobnicate\n", "unknown keyword"},
+	}
+	for _, tt := range tests {
+		spec, err := ParseSpec("t.spec", strings.NewReader(head+tt.spec))
+		if err == nil {
+			_, err = Generate(spec)
+		}
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err = %v; want it to mention %q", tt.name, err, tt.want)
+		}
+	}
+}
