@@ -71,8 +71,7 @@ func TestTimerfdPeriodic(t *testing.T) {
 		if n != 1 || err != nil || events[0].Fd() != int32(tfd) {
 			t.Fatalf("EpollWait = %d, %v, fd %d", n, err, events[0].Fd())
 		}
-		// A timerfd reads like an eventfd: an 8-byte count of expirations.
-		v, err := EventfdRead(tfd)
+		v, err := TimerfdRead(tfd)
 		if err != nil {
 			t.Fatal(err)
 		}

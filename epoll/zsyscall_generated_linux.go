@@ -348,6 +348,30 @@ func TimerfdGettime(fd int, currValue *unix.ItimerSpec) (err error) {
 	return
 }
 
+// TimerfdRead reads the 8-byte count of expirations of a timer
+// descriptor since the last read, in host byte order, with read(2). It
+// blocks until the timer expires unless the descriptor is non-blocking
+// (then EAGAIN); with TFD_TIMER_CANCEL_ON_SET it fails with ECANCELED
+// when the clock is set.
+//
+// It may block, and lets the Go scheduler run other goroutines meanwhile.
+//
+// C: ssize_t read(int fd, uint64_t *buf, size_t count)
+//
+// See https://man7.org/linux/man-pages/man2/timerfd_create.2.html
+func TimerfdRead(fd int) (expirations uint64, err error) {
+	if int(int32(fd)) != fd {
+		err = unix.EINVAL
+		return
+	}
+	_, _, e1 := unix.Syscall(sys_READ, uintptr(fd), uintptr(unsafe.Pointer(&expirations)), unsafe.Sizeof(expirations))
+	if e1 != 0 {
+		err = e1
+		return
+	}
+	return
+}
+
 // TimerfdSettime calls timerfd_settime(2): it arms (or, with a zero Value,
 // disarms) the timer and stores the previous setting in *oldValue unless
 // oldValue is nil. unix.ItimerSpec has the architecture's time_t, so on

@@ -1,0 +1,90 @@
+package seed
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+
+	"github.com/eventq/eventq/epoll"
+	"golang.org/x/sys/unix"
+)
+
+// epollConnect connects without blocking to an HTTP server that the program
+// starts itself, sends a request and reads the whole reply.
+func epollConnect(w io.Writer) error {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(rw, "hello, %s", r.URL.Path)
+	})}
+	go srv.Serve(l)
+	defer srv.Close()
+	port := l.Addr().(*net.TCPAddr).Port
+
+	ep, err := epoll.EpollCreate1(0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(ep)
+	fd, err := dial(port)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	// The connect completes when the socket becomes writable; SO_ERROR
+	// then says whether it succeeded.
+	ev, err := waitFor(ep, fd, epoll.EPOLLOUT, 1)
+	if err != nil {
+		return fmt.Errorf("waiting for the connect: %w", err)
+	}
+	if soerr, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR); err != nil || soerr != 0 {
+		return fmt.Errorf("connect failed: %v %v", unix.Errno(soerr), err)
+	}
+	fmt.Fprintf(w, "%v: connected to 127.0.0.1:%d\n", ev.Events, port)
+
+	req := "GET /epoll HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
+	if n, err := unix.Write(fd, []byte(req)); err != nil || n != len(req) {
+		return fmt.Errorf("write: %d of %d bytes, %v", n, len(req), err)
+	}
+	reply, err := readAll(ep, fd)
+	if err != nil {
+		return err
+	}
+	status, _, _ := bytes.Cut(reply, []byte("\r\n"))
+	_, body, _ := bytes.Cut(reply, []byte("\r\n\r\n"))
+	fmt.Fprintf(w, "reply: %s, body %q\n", status, body)
+	return nil
+}
+
+// readAll reads fd until the peer closes it, waiting with epoll whenever a
+// read would block.
+func readAll(ep, fd int) ([]byte, error) {
+	ev := epoll.EpollEvent{Events: epoll.EPOLLIN | epoll.EPOLLRDHUP}
+	ev.SetU64(2)
+	if err := epoll.EpollCtl(ep, epoll.EPOLL_CTL_ADD, fd, &ev); err != nil {
+		return nil, err
+	}
+	var out []byte
+	buf := make([]byte, 4096)
+	events := make([]epoll.EpollEvent, 1)
+	for {
+		n, err := unix.Read(fd, buf)
+		switch {
+		case errors.Is(err, unix.EAGAIN):
+			if _, err := wait(ep, events); err != nil {
+				return out, fmt.Errorf("waiting for the reply: %w", err)
+			}
+		case err != nil:
+			return out, err
+		case n == 0:
+			return out, nil
+		default:
+			out = append(out, buf[:n]...)
+		}
+	}
+}
