@@ -7,6 +7,7 @@ package epoll
 
 import (
 	"golang.org/x/sys/unix"
+	"syscall"
 	"unsafe"
 )
 
@@ -19,7 +20,7 @@ import (
 //
 // See https://man7.org/linux/man-pages/man2/epoll_create1.2.html
 func EpollCreate1(flags CreateFlags) (epfd int, err error) {
-	r0, _, e1 := unix.RawSyscall(sys_EPOLL_CREATE1, uintptr(flags|EPOLL_CLOEXEC), 0, 0)
+	r0, _, e1 := syscall.RawSyscall(sys_EPOLL_CREATE1, uintptr(flags|EPOLL_CLOEXEC), 0, 0)
 	if e1 != 0 {
 		epfd = -1
 		err = e1
@@ -43,7 +44,7 @@ func EpollCtl(epfd int, op CtlOp, fd int, event *EpollEvent) (err error) {
 		err = unix.EINVAL
 		return
 	}
-	_, _, e1 := unix.RawSyscall6(sys_EPOLL_CTL, uintptr(epfd), uintptr(op), uintptr(fd), uintptr(unsafe.Pointer(event)), 0, 0)
+	_, _, e1 := syscall.RawSyscall6(sys_EPOLL_CTL, uintptr(epfd), uintptr(op), uintptr(fd), uintptr(unsafe.Pointer(event)), 0, 0)
 	if e1 != 0 {
 		err = e1
 		return
@@ -74,11 +75,11 @@ func EpollPwait(epfd int, events []EpollEvent, timeout int, sigmask *Sigset) (n 
 		_p_events = unsafe.Pointer(&events[0])
 	}
 	var r0 uintptr
-	var e1 unix.Errno
+	var e1 syscall.Errno
 	if timeout != 0 {
-		r0, _, e1 = unix.Syscall6(sys_EPOLL_PWAIT, uintptr(epfd), uintptr(_p_events), uintptr(len(events)), uintptr(timeout), uintptr(unsafe.Pointer(sigmask)), unsafe.Sizeof(Sigset{}))
+		r0, _, e1 = syscall.Syscall6(sys_EPOLL_PWAIT, uintptr(epfd), uintptr(_p_events), uintptr(len(events)), uintptr(timeout), uintptr(unsafe.Pointer(sigmask)), unsafe.Sizeof(Sigset{}))
 	} else {
-		r0, _, e1 = unix.RawSyscall6(sys_EPOLL_PWAIT, uintptr(epfd), uintptr(_p_events), uintptr(len(events)), uintptr(timeout), uintptr(unsafe.Pointer(sigmask)), unsafe.Sizeof(Sigset{}))
+		r0, _, e1 = syscall.RawSyscall6(sys_EPOLL_PWAIT, uintptr(epfd), uintptr(_p_events), uintptr(len(events)), uintptr(timeout), uintptr(unsafe.Pointer(sigmask)), unsafe.Sizeof(Sigset{}))
 	}
 	if e1 != 0 {
 		n = -1
@@ -111,11 +112,11 @@ func EpollPwait2(epfd int, events []EpollEvent, timeout *KernelTimespec, sigmask
 		_p_events = unsafe.Pointer(&events[0])
 	}
 	var r0 uintptr
-	var e1 unix.Errno
+	var e1 syscall.Errno
 	if timeout == nil || *timeout != (KernelTimespec{}) {
-		r0, _, e1 = unix.Syscall6(sys_EPOLL_PWAIT2, uintptr(epfd), uintptr(_p_events), uintptr(len(events)), uintptr(unsafe.Pointer(timeout)), uintptr(unsafe.Pointer(sigmask)), unsafe.Sizeof(Sigset{}))
+		r0, _, e1 = syscall.Syscall6(sys_EPOLL_PWAIT2, uintptr(epfd), uintptr(_p_events), uintptr(len(events)), uintptr(unsafe.Pointer(timeout)), uintptr(unsafe.Pointer(sigmask)), unsafe.Sizeof(Sigset{}))
 	} else {
-		r0, _, e1 = unix.RawSyscall6(sys_EPOLL_PWAIT2, uintptr(epfd), uintptr(_p_events), uintptr(len(events)), uintptr(unsafe.Pointer(timeout)), uintptr(unsafe.Pointer(sigmask)), unsafe.Sizeof(Sigset{}))
+		r0, _, e1 = syscall.RawSyscall6(sys_EPOLL_PWAIT2, uintptr(epfd), uintptr(_p_events), uintptr(len(events)), uintptr(unsafe.Pointer(timeout)), uintptr(unsafe.Pointer(sigmask)), unsafe.Sizeof(Sigset{}))
 	}
 	if e1 != 0 {
 		n = -1
@@ -150,11 +151,11 @@ func EpollWait(epfd int, events []EpollEvent, timeout int) (n int, err error) {
 		_p_events = unsafe.Pointer(&events[0])
 	}
 	var r0 uintptr
-	var e1 unix.Errno
+	var e1 syscall.Errno
 	if timeout != 0 {
-		r0, _, e1 = unix.Syscall6(sys_EPOLL_PWAIT, uintptr(epfd), uintptr(_p_events), uintptr(len(events)), uintptr(timeout), 0, 0)
+		r0, _, e1 = syscall.Syscall6(sys_EPOLL_PWAIT, uintptr(epfd), uintptr(_p_events), uintptr(len(events)), uintptr(timeout), 0, 0)
 	} else {
-		r0, _, e1 = unix.RawSyscall6(sys_EPOLL_PWAIT, uintptr(epfd), uintptr(_p_events), uintptr(len(events)), uintptr(timeout), 0, 0)
+		r0, _, e1 = syscall.RawSyscall6(sys_EPOLL_PWAIT, uintptr(epfd), uintptr(_p_events), uintptr(len(events)), uintptr(timeout), 0, 0)
 	}
 	if e1 != 0 {
 		n = -1
@@ -175,7 +176,7 @@ func EpollWait(epfd int, events []EpollEvent, timeout int) (n int, err error) {
 //
 // See https://man7.org/linux/man-pages/man2/eventfd.2.html
 func Eventfd(initval uint32, flags EventfdFlags) (fd int, err error) {
-	r0, _, e1 := unix.RawSyscall(sys_EVENTFD2, uintptr(initval), uintptr(flags|EFD_CLOEXEC), 0)
+	r0, _, e1 := syscall.RawSyscall(sys_EVENTFD2, uintptr(initval), uintptr(flags|EFD_CLOEXEC), 0)
 	if e1 != 0 {
 		fd = -1
 		err = e1
@@ -199,7 +200,7 @@ func EventfdRead(fd int) (value uint64, err error) {
 		err = unix.EINVAL
 		return
 	}
-	_, _, e1 := unix.Syscall(sys_READ, uintptr(fd), uintptr(unsafe.Pointer(&value)), unsafe.Sizeof(value))
+	_, _, e1 := syscall.Syscall(sys_READ, uintptr(fd), uintptr(unsafe.Pointer(&value)), unsafe.Sizeof(value))
 	if e1 != 0 {
 		err = e1
 		return
@@ -222,7 +223,7 @@ func EventfdWrite(fd int, value uint64) (err error) {
 		err = unix.EINVAL
 		return
 	}
-	_, _, e1 := unix.Syscall(sys_WRITE, uintptr(fd), uintptr(unsafe.Pointer(&value)), unsafe.Sizeof(value))
+	_, _, e1 := syscall.Syscall(sys_WRITE, uintptr(fd), uintptr(unsafe.Pointer(&value)), unsafe.Sizeof(value))
 	if e1 != 0 {
 		err = e1
 		return
@@ -241,7 +242,7 @@ func EventfdWrite(fd int, value uint64) (err error) {
 //
 // See https://man7.org/linux/man-pages/man2/rt_sigprocmask.2.html
 func RtSigprocmask(how SigmaskHow, set *Sigset, oldset *Sigset) (err error) {
-	_, _, e1 := unix.RawSyscall6(sys_RT_SIGPROCMASK, uintptr(how), uintptr(unsafe.Pointer(set)), uintptr(unsafe.Pointer(oldset)), unsafe.Sizeof(Sigset{}), 0, 0)
+	_, _, e1 := syscall.RawSyscall6(sys_RT_SIGPROCMASK, uintptr(how), uintptr(unsafe.Pointer(set)), uintptr(unsafe.Pointer(oldset)), unsafe.Sizeof(Sigset{}), 0, 0)
 	if e1 != 0 {
 		err = e1
 		return
@@ -267,7 +268,7 @@ func Signalfd(fd int, mask *Sigset, flags SignalfdFlags) (newfd int, err error) 
 		err = unix.EINVAL
 		return
 	}
-	r0, _, e1 := unix.RawSyscall6(sys_SIGNALFD4, uintptr(fd), uintptr(unsafe.Pointer(mask)), unsafe.Sizeof(Sigset{}), uintptr(flags|SFD_CLOEXEC), 0, 0)
+	r0, _, e1 := syscall.RawSyscall6(sys_SIGNALFD4, uintptr(fd), uintptr(unsafe.Pointer(mask)), unsafe.Sizeof(Sigset{}), uintptr(flags|SFD_CLOEXEC), 0, 0)
 	if e1 != 0 {
 		newfd = -1
 		err = e1
@@ -297,7 +298,7 @@ func SignalfdRead(fd int, infos []SignalfdSiginfo) (n int, err error) {
 	if len(infos) > 0 {
 		_p_infos = unsafe.Pointer(&infos[0])
 	}
-	r0, _, e1 := unix.Syscall(sys_READ, uintptr(fd), uintptr(_p_infos), uintptr(len(infos))*unsafe.Sizeof(infos[0]))
+	r0, _, e1 := syscall.Syscall(sys_READ, uintptr(fd), uintptr(_p_infos), uintptr(len(infos))*unsafe.Sizeof(infos[0]))
 	if e1 != 0 {
 		n = -1
 		err = e1
@@ -316,7 +317,7 @@ func SignalfdRead(fd int, infos []SignalfdSiginfo) (n int, err error) {
 //
 // See https://man7.org/linux/man-pages/man2/timerfd_create.2.html
 func TimerfdCreate(clockid ClockID, flags TimerfdFlags) (fd int, err error) {
-	r0, _, e1 := unix.RawSyscall(sys_TIMERFD_CREATE, uintptr(clockid), uintptr(flags|TFD_CLOEXEC), 0)
+	r0, _, e1 := syscall.RawSyscall(sys_TIMERFD_CREATE, uintptr(clockid), uintptr(flags|TFD_CLOEXEC), 0)
 	if e1 != 0 {
 		fd = -1
 		err = e1
@@ -340,7 +341,7 @@ func TimerfdGettime(fd int, currValue *unix.ItimerSpec) (err error) {
 		err = unix.EINVAL
 		return
 	}
-	_, _, e1 := unix.RawSyscall(sys_TIMERFD_GETTIME, uintptr(fd), uintptr(unsafe.Pointer(currValue)), 0)
+	_, _, e1 := syscall.RawSyscall(sys_TIMERFD_GETTIME, uintptr(fd), uintptr(unsafe.Pointer(currValue)), 0)
 	if e1 != 0 {
 		err = e1
 		return
@@ -364,7 +365,7 @@ func TimerfdRead(fd int) (expirations uint64, err error) {
 		err = unix.EINVAL
 		return
 	}
-	_, _, e1 := unix.Syscall(sys_READ, uintptr(fd), uintptr(unsafe.Pointer(&expirations)), unsafe.Sizeof(expirations))
+	_, _, e1 := syscall.Syscall(sys_READ, uintptr(fd), uintptr(unsafe.Pointer(&expirations)), unsafe.Sizeof(expirations))
 	if e1 != 0 {
 		err = e1
 		return
@@ -387,7 +388,7 @@ func TimerfdSettime(fd int, flags TimerfdSettimeFlags, newValue *unix.ItimerSpec
 		err = unix.EINVAL
 		return
 	}
-	_, _, e1 := unix.RawSyscall6(sys_TIMERFD_SETTIME, uintptr(fd), uintptr(flags), uintptr(unsafe.Pointer(newValue)), uintptr(unsafe.Pointer(oldValue)), 0, 0)
+	_, _, e1 := syscall.RawSyscall6(sys_TIMERFD_SETTIME, uintptr(fd), uintptr(flags), uintptr(unsafe.Pointer(newValue)), uintptr(unsafe.Pointer(oldValue)), 0, 0)
 	if e1 != 0 {
 		err = e1
 		return

@@ -154,15 +154,15 @@ func (s *Spec) renderCall(c *Call, sysnums map[string]bool) (string, error) {
 	}
 	switch c.Block {
 	case "never":
-		fmt.Fprintf(&b, "%s, _, e1 := unix.Raw%s(%s)\n", lhs, fn, callArgs)
+		fmt.Fprintf(&b, "%s, _, e1 := syscall.Raw%s(%s)\n", lhs, fn, callArgs)
 	case "always":
-		fmt.Fprintf(&b, "%s, _, e1 := unix.%s(%s)\n", lhs, fn, callArgs)
+		fmt.Fprintf(&b, "%s, _, e1 := syscall.%s(%s)\n", lhs, fn, callArgs)
 	default:
 		if ret != nil {
 			b.WriteString("var r0 uintptr\n")
 		}
-		b.WriteString("var e1 unix.Errno\n")
-		fmt.Fprintf(&b, "if %s {\n%s, _, e1 = unix.%s(%s)\n} else {\n%s, _, e1 = unix.Raw%s(%s)\n}\n",
+		b.WriteString("var e1 syscall.Errno\n")
+		fmt.Fprintf(&b, "if %s {\n%s, _, e1 = syscall.%s(%s)\n} else {\n%s, _, e1 = syscall.Raw%s(%s)\n}\n",
 			c.Block, lhs, fn, callArgs, lhs, fn, callArgs)
 	}
 	fmt.Fprintf(&b, "if e1 != 0 {\n%s}\n", fail("e1"))

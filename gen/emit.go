@@ -172,7 +172,7 @@ func (s *Spec) writeFile(ts []Target, items []item) ([]byte, error) {
 	fmt.Fprintf(&b, "//go:build %s\n\npackage %s\n\n", buildTag(s, ts), s.Package)
 	code := body.String()
 	var imports []string
-	for _, imp := range []string{"slices", "strconv", "unsafe", "golang.org/x/sys/unix"} {
+	for _, imp := range []string{"slices", "strconv", "syscall", "unsafe", "golang.org/x/sys/unix"} {
 		if strings.Contains(code, imp[strings.LastIndex(imp, "/")+1:]+".") {
 			imports = append(imports, fmt.Sprintf("%q", imp))
 		}
