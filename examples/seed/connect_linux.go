@@ -64,9 +64,7 @@ func epollConnect(w io.Writer) error {
 // readAll reads fd until the peer closes it, waiting with epoll whenever a
 // read would block.
 func readAll(ep, fd int) ([]byte, error) {
-	ev := epoll.EpollEvent{Events: epoll.EPOLLIN | epoll.EPOLLRDHUP}
-	ev.SetU64(2)
-	if err := epoll.EpollCtl(ep, epoll.EPOLL_CTL_ADD, fd, &ev); err != nil {
+	if err := register(ep, fd, epoll.EPOLLIN|epoll.EPOLLRDHUP, 2); err != nil {
 		return nil, err
 	}
 	var out []byte

@@ -44,18 +44,27 @@ func wait(ep int, events []epoll.EpollEvent) (int, error) {
 	}
 }
 
-// waitFor registers fd for events with token as its data, waits for one
-// event and removes fd again.
-func waitFor(ep, fd int, events epoll.Events, token uint64) (epoll.EpollEvent, error) {
+// register adds fd to the interest list of ep for events, with token as
+// the event's data.
+func register(ep, fd int, events epoll.Events, token uint64) error {
 	ev := epoll.EpollEvent{Events: events}
 	ev.SetU64(token)
 	if err := epoll.EpollCtl(ep, epoll.EPOLL_CTL_ADD, fd, &ev); err != nil {
-		return ev, fmt.Errorf("epoll_ctl ADD: %w", err)
+		return fmt.Errorf("epoll_ctl ADD: %w", err)
+	}
+	return nil
+}
+
+// waitFor registers fd for events with token as its data, waits for one
+// event and removes fd again.
+func waitFor(ep, fd int, events epoll.Events, token uint64) (epoll.EpollEvent, error) {
+	if err := register(ep, fd, events, token); err != nil {
+		return epoll.EpollEvent{}, err
 	}
 	defer epoll.EpollCtl(ep, epoll.EPOLL_CTL_DEL, fd, nil)
 	got := make([]epoll.EpollEvent, 1)
 	if _, err := wait(ep, got); err != nil {
-		return ev, err
+		return got[0], err
 	}
 	if got[0].U64() != token {
 		return got[0], fmt.Errorf("event for token %d; want %d", got[0].U64(), token)

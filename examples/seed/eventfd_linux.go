@@ -23,9 +23,7 @@ func epollEventfd(w io.Writer) error {
 		return err
 	}
 	defer unix.Close(efd)
-	ev := epoll.EpollEvent{Events: epoll.EPOLLIN}
-	ev.SetU64(1)
-	if err := epoll.EpollCtl(ep, epoll.EPOLL_CTL_ADD, efd, &ev); err != nil {
+	if err := register(ep, efd, epoll.EPOLLIN, 1); err != nil {
 		return err
 	}
 	go func() {

@@ -36,9 +36,7 @@ func epollSignalfd(w io.Writer) error {
 		return err
 	}
 	defer unix.Close(ep)
-	ev := epoll.EpollEvent{Events: epoll.EPOLLIN}
-	ev.SetU64(1)
-	if err := epoll.EpollCtl(ep, epoll.EPOLL_CTL_ADD, sfd, &ev); err != nil {
+	if err := register(ep, sfd, epoll.EPOLLIN, 1); err != nil {
 		return err
 	}
 	if err := unix.Tgkill(unix.Getpid(), unix.Gettid(), unix.SIGUSR1); err != nil {

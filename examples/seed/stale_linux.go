@@ -42,9 +42,7 @@ func epollStale(w io.Writer) error {
 			return err
 		}
 		slots[i].fd, slots[i].gen = fd, slots[i].gen+1
-		ev := epoll.EpollEvent{Events: epoll.EPOLLIN}
-		ev.SetU64(token(i))
-		return epoll.EpollCtl(ep, epoll.EPOLL_CTL_ADD, fd, &ev)
+		return register(ep, fd, epoll.EPOLLIN, token(i))
 	}
 	// Two objects, both ready: one batch holds an event for each.
 	for i := range slots {

@@ -22,9 +22,7 @@ func epollTimerfd(w io.Writer) error {
 		return err
 	}
 	defer unix.Close(tfd)
-	ev := epoll.EpollEvent{Events: epoll.EPOLLIN}
-	ev.SetU64(1)
-	if err := epoll.EpollCtl(ep, epoll.EPOLL_CTL_ADD, tfd, &ev); err != nil {
+	if err := register(ep, tfd, epoll.EPOLLIN, 1); err != nil {
 		return err
 	}
 	period := unix.NsecToTimespec(20e6)
