@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"go/ast"
 	"go/format"
+	"go/parser"
+	"go/token"
 	"slices"
 	"sort"
 	"strings"
@@ -43,7 +46,17 @@ func Generate(s *Spec) (map[string][]byte, error) {
 			scopes[name] = p.targets
 		}
 	}
+	d, err := s.describe()
+	if err != nil {
+		return nil, err
+	}
 	out := map[string][]byte{}
+	if out["zdesc_generated.json"], err = d.json(); err != nil {
+		return nil, err
+	}
+	all := placement{it: item{kind: "desc"}}
+	files[all.fileName(s)] = []item{{kind: "desc", key: "00", code: d.goData()}}
+	scopes[all.fileName(s)] = s.Targets
 	for name, items := range files {
 		src, err := s.writeFile(scopes[name], items)
 		if err != nil {
@@ -171,9 +184,13 @@ func (s *Spec) writeFile(ts []Target, items []item) ([]byte, error) {
 	fmt.Fprintf(&b, "// Facts current as of %s.\n\n", s.AsOf)
 	fmt.Fprintf(&b, "//go:build %s\n\npackage %s\n\n", buildTag(s, ts), s.Package)
 	code := body.String()
+	used, err := usedPackages(code)
+	if err != nil {
+		return nil, err
+	}
 	var imports []string
-	for _, imp := range []string{"slices", "strconv", "syscall", "unsafe", "golang.org/x/sys/unix"} {
-		if strings.Contains(code, imp[strings.LastIndex(imp, "/")+1:]+".") {
+	for _, imp := range []string{"slices", "strconv", "syscall", "unsafe", descImport, "golang.org/x/sys/unix"} {
+		if used[imp[strings.LastIndex(imp, "/")+1:]] {
 			imports = append(imports, fmt.Sprintf("%q", imp))
 		}
 	}
@@ -186,6 +203,26 @@ func (s *Spec) writeFile(ts []Target, items []item) ([]byte, error) {
 		return nil, fmt.Errorf("%v\n%s", err, b.Bytes())
 	}
 	return src, nil
+}
+
+// usedPackages returns the names X of every selector X.Y in the code: the
+// packages it uses, since the generated code has no local variable that
+// shares a package's name.
+func usedPackages(code string) (map[string]bool, error) {
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+code, 0)
+	if err != nil {
+		return nil, fmt.Errorf("%v\n%s", err, code)
+	}
+	used := map[string]bool{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if id, ok := sel.X.(*ast.Ident); ok {
+				used[id.Name] = true
+			}
+		}
+		return true
+	})
+	return used, nil
 }
 
 func groupComment(group string) string {

@@ -38,6 +38,7 @@ func TestGolden(t *testing.T) {
 		"zarch_generated_freebsd_amd64.go", "zarch_generated_freebsd_arm64.go",
 		"zarch_generated_linux_amd64.go", "zarch_generated_linux_mips.go",
 		"zconst_generated.go", "zconst_generated_freebsd.go", "zconst_generated_linux.go",
+		"zdesc_generated.go", "zdesc_generated.json",
 		"zsyscall_generated.go", "zsyscall_generated_freebsd.go",
 		"ztypes_generated.go", "ztypes_generated_freebsd.go",
 	}

@@ -91,6 +91,8 @@ type Call struct {
 	Ret     string // Go expression of r0 for the first result, if not the default
 	Man     string // page(section)
 	Doc     []string
+	FDs     map[string]string // parameter or result -> descriptor kind
+	Outs    []string          // pointer and slice parameters the kernel writes
 }
 
 // ParseSpec reads a spec. name is used in error messages and headers.
@@ -274,6 +276,17 @@ func (p *specParser) inBlock(f []string, text, doc string) error {
 			c.Ret = arg
 		case "man":
 			c.Man = arg
+		case "fd":
+			c.FDs = map[string]string{}
+			for _, kv := range f[1:] {
+				name, kind, ok := strings.Cut(kv, ":")
+				if !ok {
+					return fmt.Errorf("want fd name:kind, got %q", kv)
+				}
+				c.FDs[name] = kind
+			}
+		case "out":
+			c.Outs = f[1:]
 		default:
 			return fmt.Errorf("unknown call attribute %q", f[0])
 		}

@@ -1,0 +1,72 @@
+// Package desc is the machine-readable description of this module's calls
+// and types, for fuzzers and other tools that enumerate system calls.
+//
+// Each binding package generates its description from the same spec as its
+// code: epoll.Description() returns it as Go data, with the constants' values
+// of the architecture the program was built for, and the package's
+// zdesc_generated.json file holds the same description with every target's
+// values. A fuzzer can enumerate the calls, learn which argument is which
+// kind of descriptor, pick valid flag combinations from each type's values,
+// and craft invalid ones on purpose: unknown bits pass through to the kernel.
+package desc
+
+// Package describes one binding package.
+type Package struct {
+	Name    string   `json:"name"`
+	AsOf    string   `json:"as_of"`   // what the facts are current as of
+	Targets []string `json:"targets"` // GOOS/GOARCH
+	Types   []Type   `json:"types"`
+	Calls   []Call   `json:"calls"`
+}
+
+// Type is a named flag or enum type.
+type Type struct {
+	Name       string  `json:"name"`
+	Kind       string  `json:"kind"`       // "flags" (a bit set) or "enum"
+	Underlying string  `json:"underlying"` // the Go type: int32, uint32, ...
+	Values     []Value `json:"values"`     // in header order
+}
+
+// Value is one named value of a Type.
+type Value struct {
+	Name  string `json:"name"`
+	Value int64  `json:"value"`
+	// ByTarget holds the values that differ from Value on some targets
+	// (JSON only; in Go data, Value is already the built target's).
+	ByTarget map[string]int64 `json:"by_target,omitempty"`
+}
+
+// Call describes one function of a binding package.
+type Call struct {
+	Name    string `json:"name"`    // the Go function
+	C       string `json:"c"`       // the C prototype
+	Syscall string `json:"syscall"` // the kernel entry point it calls
+	Args    []Arg  `json:"args"`    // the Go parameters, in order
+	Results []Arg  `json:"results"` // the Go results, err excluded
+	// Blocks is "never" (raw path), "always" (may block), or "unless-zero-timeout".
+	Blocks string `json:"blocks"`
+	// Cloexec names the close-on-exec flag always added to the flags argument.
+	Cloexec string `json:"cloexec,omitempty"`
+	Man     string `json:"man"`     // page(section)
+	ManURL  string `json:"man_url"` // where to read it
+}
+
+// Arg is one parameter or result of a Call.
+type Arg struct {
+	Name   string `json:"name"`
+	GoType string `json:"go_type"`
+	// Kind is one of: "fd" (a descriptor), "flags", "enum", "int" (a plain
+	// integer), "pointer" (to a struct), "slice" (of structs).
+	Kind string `json:"kind"`
+	// FD is the kind of descriptor an "fd" argument takes or a result makes:
+	// "epoll", "eventfd", "timerfd", "signalfd", or "any".
+	FD string `json:"fd,omitempty"`
+	// Type is the named type of a flags or enum argument, or the struct a
+	// pointer or slice refers to.
+	Type string `json:"type,omitempty"`
+	// Dir is "in" (read by the kernel) or "out" (written by the kernel).
+	Dir string `json:"dir"`
+	// Len is how the slice's length reaches the kernel: "count" (element
+	// count) or "bytes" (byte length).
+	Len string `json:"len,omitempty"`
+}
