@@ -66,9 +66,27 @@ var packages = []checked{
 // difference is a known, explained difference from x/sys. The test fails
 // if it no longer holds, so that the list stays true.
 type difference struct {
-	pkg, name string // a constant, or a struct as "struct Name"
+	pkg, name string // a constant, a struct's size as "struct Name", its fields as "fields Name"
 	targets   func(goarch string) bool
 	why       string
+	// check reports whether a "fields" difference still holds.
+	check func(sizes types.Sizes, ours, theirs *types.Struct) bool
+}
+
+// noU64View holds if x/sys's struct has no 8-byte field where ours has the
+// 8-byte Data union: x/sys splits it into two int32 fields.
+func noU64View(sizes types.Sizes, ours, theirs *types.Struct) bool {
+	dataOff := offsets(sizes, ours)["fd"] // Data is entered as "fd"
+	var fields []*types.Var
+	for i := 0; i < theirs.NumFields(); i++ {
+		fields = append(fields, theirs.Field(i))
+	}
+	for i, off := range sizes.Offsetsof(fields) {
+		if off >= dataOff && sizes.Sizeof(fields[i].Type()) == 8 {
+			return false
+		}
+	}
+	return true
 }
 
 func all(string) bool { return true }
@@ -79,9 +97,12 @@ func is32(goarch string) bool {
 
 var differences = []difference{
 	{"epoll", "struct Sigset", all,
-		"x/sys's Sigset_t is the C library's 1024-bit sigset_t (128 bytes); the kernel takes _NSIG/8 bytes (8, or 16 on mips), which is what Sigset is"},
+		"x/sys's Sigset_t is the C library's 1024-bit sigset_t (128 bytes); the kernel takes _NSIG/8 bytes (8, or 16 on mips), which is what Sigset is", nil},
+	{"epoll", "fields EpollEvent", all,
+		"x/sys's EpollEvent splits the epoll_data union into Fd and Pad int32 fields, with no u64 view; ours keeps it as Data [8]byte with Fd, U32 and U64 accessors",
+		noU64View},
 	{"epoll", "struct KernelTimespec", is32,
-		"x/sys's Timespec has the architecture's 32-bit time_t on 386, arm, mips and mipsle; epoll_pwait2 takes struct __kernel_timespec, 64-bit everywhere"},
+		"x/sys's Timespec has the architecture's 32-bit time_t on 386, arm, mips and mipsle; epoll_pwait2 takes struct __kernel_timespec, 64-bit everywhere", nil},
 }
 
 func known(pkg, name, goarch string) *difference {
@@ -170,6 +191,9 @@ func compareStruct(t *testing.T, pkg, goarch string, sizes types.Sizes, ours, th
 	case d != nil:
 		used[d] = true
 		return
+	}
+	if d := known(pkg, "fields "+o, goarch); d != nil && d.check(sizes, ost, xst) {
+		used[d] = true
 	}
 	ooffs, xoffs := offsets(sizes, ost), offsets(sizes, xst)
 	matched := 0
