@@ -66,7 +66,7 @@ type CreateFlags int32
 // by any bits without a name in hex; "0" if none is set.
 func (v CreateFlags) String() string { return formatFlags(v, createFlagsNames) }
 
-// CreateFlagsValues returns every named value of CreateFlags, in the order of its header.
+// CreateFlagsValues returns every named value of CreateFlags, in spec order.
 func CreateFlagsValues() []Named[CreateFlags] { return slices.Clone(createFlagsNames) }
 
 var createFlagsNames = []Named[CreateFlags]{
@@ -79,7 +79,7 @@ type CtlOp int32
 // String returns the C name of v, or CtlOp(n) for a value without a name.
 func (v CtlOp) String() string { return formatEnum(v, "CtlOp", ctlOpNames) }
 
-// CtlOpValues returns every named value of CtlOp, in the order of its header.
+// CtlOpValues returns every named value of CtlOp, in spec order.
 func CtlOpValues() []Named[CtlOp] { return slices.Clone(ctlOpNames) }
 
 var ctlOpNames = []Named[CtlOp]{
@@ -97,7 +97,7 @@ type Events uint32
 // by any bits without a name in hex; "0" if none is set.
 func (v Events) String() string { return formatFlags(v, eventsNames) }
 
-// EventsValues returns every named value of Events, in the order of its header.
+// EventsValues returns every named value of Events, in spec order.
 func EventsValues() []Named[Events] { return slices.Clone(eventsNames) }
 
 var eventsNames = []Named[Events]{
@@ -127,7 +127,7 @@ type EventfdFlags int32
 // by any bits without a name in hex; "0" if none is set.
 func (v EventfdFlags) String() string { return formatFlags(v, eventfdFlagsNames) }
 
-// EventfdFlagsValues returns every named value of EventfdFlags, in the order of its header.
+// EventfdFlagsValues returns every named value of EventfdFlags, in spec order.
 func EventfdFlagsValues() []Named[EventfdFlags] { return slices.Clone(eventfdFlagsNames) }
 
 var eventfdFlagsNames = []Named[EventfdFlags]{
@@ -143,7 +143,7 @@ type TimerfdFlags int32
 // by any bits without a name in hex; "0" if none is set.
 func (v TimerfdFlags) String() string { return formatFlags(v, timerfdFlagsNames) }
 
-// TimerfdFlagsValues returns every named value of TimerfdFlags, in the order of its header.
+// TimerfdFlagsValues returns every named value of TimerfdFlags, in spec order.
 func TimerfdFlagsValues() []Named[TimerfdFlags] { return slices.Clone(timerfdFlagsNames) }
 
 var timerfdFlagsNames = []Named[TimerfdFlags]{
@@ -158,7 +158,7 @@ type TimerfdSettimeFlags int32
 // by any bits without a name in hex; "0" if none is set.
 func (v TimerfdSettimeFlags) String() string { return formatFlags(v, timerfdSettimeFlagsNames) }
 
-// TimerfdSettimeFlagsValues returns every named value of TimerfdSettimeFlags, in the order of its header.
+// TimerfdSettimeFlagsValues returns every named value of TimerfdSettimeFlags, in spec order.
 func TimerfdSettimeFlagsValues() []Named[TimerfdSettimeFlags] {
 	return slices.Clone(timerfdSettimeFlagsNames)
 }
@@ -175,7 +175,7 @@ type SignalfdFlags int32
 // by any bits without a name in hex; "0" if none is set.
 func (v SignalfdFlags) String() string { return formatFlags(v, signalfdFlagsNames) }
 
-// SignalfdFlagsValues returns every named value of SignalfdFlags, in the order of its header.
+// SignalfdFlagsValues returns every named value of SignalfdFlags, in spec order.
 func SignalfdFlagsValues() []Named[SignalfdFlags] { return slices.Clone(signalfdFlagsNames) }
 
 var signalfdFlagsNames = []Named[SignalfdFlags]{
@@ -189,7 +189,7 @@ type ClockID int32
 // String returns the C name of v, or ClockID(n) for a value without a name.
 func (v ClockID) String() string { return formatEnum(v, "ClockID", clockIDNames) }
 
-// ClockIDValues returns every named value of ClockID, in the order of its header.
+// ClockIDValues returns every named value of ClockID, in spec order.
 func ClockIDValues() []Named[ClockID] { return slices.Clone(clockIDNames) }
 
 var clockIDNames = []Named[ClockID]{
@@ -213,7 +213,7 @@ type SigmaskHow int32
 // String returns the C name of v, or SigmaskHow(n) for a value without a name.
 func (v SigmaskHow) String() string { return formatEnum(v, "SigmaskHow", sigmaskHowNames) }
 
-// SigmaskHowValues returns every named value of SigmaskHow, in the order of its header.
+// SigmaskHowValues returns every named value of SigmaskHow, in spec order.
 func SigmaskHowValues() []Named[SigmaskHow] { return slices.Clone(sigmaskHowNames) }
 
 var sigmaskHowNames = []Named[SigmaskHow]{

@@ -320,7 +320,7 @@ func renderType(d *TypeDecl) string {
 		fmt.Fprintf(&b, "// String returns the C name of v, or %s(n) for a value without a name.\n"+
 			"func (v %s) String() string { return formatEnum(v, %q, %s) }\n\n", d.Name, d.Name, d.Name, table)
 	}
-	fmt.Fprintf(&b, "// %sValues returns every named value of %s, in the order of its header.\n"+
+	fmt.Fprintf(&b, "// %sValues returns every named value of %s, in spec order.\n"+
 		"func %sValues() []Named[%s] { return slices.Clone(%s) }\n\n", d.Name, d.Name, d.Name, d.Name, table)
 	fmt.Fprintf(&b, "var %s = []Named[%s]{\n", table, d.Name)
 	for _, c := range d.Consts {

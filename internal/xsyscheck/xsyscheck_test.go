@@ -46,6 +46,16 @@ func targets(goos string, arches ...string) []string {
 
 var packages = []checked{
 	{
+		pkg:     "kqueue",
+		targets: targets("freebsd", "386", "amd64", "arm", "arm64"),
+		structs: map[string]string{"Kevent_t": "Kevent_t"},
+		absent: []string{
+			"EV_KEEPUDATA",   // FreeBSD 13; x/sys follows FreeBSD 12.3
+			"KQUEUE_CLOEXEC", // kqueuex(2), FreeBSD 13.3 and 14.0
+			"sys_KQUEUEX",    // likewise
+		},
+	},
+	{
 		pkg:     "epoll",
 		targets: targets("linux", linuxArches...),
 		structs: map[string]string{
