@@ -18,11 +18,6 @@ var programs = []Program{
 	{"epoll-stale", "the stale-event problem, fixed with generation tokens", epollStale},
 }
 
-// waitLimit bounds every wait: a program that does not get its event by then fails.
-const waitLimit = 5 * time.Second
-
-var errTimeout = errors.New("no event within the time limit")
-
 // wait waits for at least one event, repeating the wait when a signal
 // interrupts it (the Go runtime preempts goroutines with SIGURG).
 func wait(ep int, events []epoll.EpollEvent) (int, error) {

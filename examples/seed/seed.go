@@ -5,11 +5,18 @@
 package seed
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime"
+	"time"
 )
+
+// waitLimit bounds every wait: a program that does not get its event by then fails.
+const waitLimit = 5 * time.Second
+
+var errTimeout = errors.New("no event within the time limit")
 
 // Program is one seed program.
 type Program struct {
