@@ -57,9 +57,9 @@ func EpollCtl(epfd int, op CtlOp, fd int, event *EpollEvent) (err error) {
 // An empty mask unblocks every signal during the wait, SIGURG included, so
 // expect EINTR from the Go runtime's preemption signals.
 //
-// With a zero timeout it does not block and enters the kernel by the raw
-// system call path; otherwise it may block, and lets the Go scheduler run
-// other goroutines meanwhile.
+// It may block when timeout != 0, and then lets the Go scheduler run
+// other goroutines meanwhile; otherwise it does not block, and it
+// enters the kernel by the raw system call path.
 //
 // C: int epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int timeout, const sigset_t *sigmask)
 //
@@ -94,9 +94,9 @@ func EpollPwait(epfd int, events []EpollEvent, timeout int, sigmask *Sigset) (n 
 // nanosecond timeout, nil meaning forever. The timeout is a KernelTimespec,
 // 64-bit on every architecture.
 //
-// With a zero timeout it does not block and enters the kernel by the raw
-// system call path; otherwise it may block, and lets the Go scheduler run
-// other goroutines meanwhile.
+// It may block when timeout == nil || *timeout != (KernelTimespec{}), and then lets the Go scheduler run
+// other goroutines meanwhile; otherwise it does not block, and it
+// enters the kernel by the raw system call path.
 //
 // C: int epoll_pwait2(int epfd, struct epoll_event *events, int maxevents, const struct timespec *timeout, const sigset_t *sigmask)
 //
@@ -133,9 +133,9 @@ func EpollPwait2(epfd int, events []EpollEvent, timeout *KernelTimespec, sigmask
 // call and the only one arm64, loong64 and riscv64 have. An empty events
 // slice gives EINVAL from the kernel.
 //
-// With a zero timeout it does not block and enters the kernel by the raw
-// system call path; otherwise it may block, and lets the Go scheduler run
-// other goroutines meanwhile.
+// It may block when timeout != 0, and then lets the Go scheduler run
+// other goroutines meanwhile; otherwise it does not block, and it
+// enters the kernel by the raw system call path.
 //
 // C: int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout)
 //

@@ -105,9 +105,9 @@ func (s *Spec) renderCall(c *Call, sysnums map[string]bool) (string, error) {
 		b.WriteString("// It may block, and lets the Go scheduler run other goroutines meanwhile.\n")
 	default:
 		// A conditional block is always a timeout test: see the spec format.
-		b.WriteString("// With a zero timeout it does not block and enters the kernel by the raw\n" +
-			"// system call path; otherwise it may block, and lets the Go scheduler run\n" +
-			"// other goroutines meanwhile.\n")
+		fmt.Fprintf(&b, "// It may block when %s, and then lets the Go scheduler run\n"+
+			"// other goroutines meanwhile; otherwise it does not block, and it\n"+
+			"// enters the kernel by the raw system call path.\n", c.Block)
 	}
 	if c.Cloexec != "" {
 		fmt.Fprintf(&b, "// The new descriptor is close-on-exec: %s is always added to flags.\n", c.Cloexec)

@@ -23,9 +23,9 @@ const (
 // many it filled. With an empty eventlist it applies the changes and
 // returns at once.
 //
-// With a zero timeout it does not block and enters the kernel by the raw
-// system call path; otherwise it may block, and lets the Go scheduler run
-// other goroutines meanwhile.
+// It may block when len(eventlist) > 0 && (timeout == nil || *timeout != (unix.Timespec{})), and then lets the Go scheduler run
+// other goroutines meanwhile; otherwise it does not block, and it
+// enters the kernel by the raw system call path.
 //
 // C: int kevent(int kq, const struct kevent *changelist, int nchanges, struct kevent *eventlist, int nevents, const struct timespec *timeout)
 //
@@ -46,7 +46,7 @@ func Kevent(kq int, changelist []Kevent_t, eventlist []Kevent_t, timeout *unix.T
 	}
 	var r0 uintptr
 	var e1 syscall.Errno
-	if timeout == nil || *timeout != (unix.Timespec{}) {
+	if len(eventlist) > 0 && (timeout == nil || *timeout != (unix.Timespec{})) {
 		r0, _, e1 = syscall.Syscall6(sys_KEVENT, uintptr(kq), uintptr(_p_changelist), uintptr(len(changelist)), uintptr(_p_eventlist), uintptr(len(eventlist)), uintptr(unsafe.Pointer(timeout)))
 	} else {
 		r0, _, e1 = syscall.RawSyscall6(sys_KEVENT, uintptr(kq), uintptr(_p_changelist), uintptr(len(changelist)), uintptr(_p_eventlist), uintptr(len(eventlist)), uintptr(unsafe.Pointer(timeout)))
