@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/eventq/eventq/desc"
 )
 
 // The description of a package for fuzzers and tools (see package desc):
@@ -17,58 +19,15 @@ import (
 
 const descImport = "github.com/eventq/eventq/desc"
 
-type descPackage struct {
-	Name    string     `json:"name"`
-	AsOf    string     `json:"as_of"`
-	Targets []string   `json:"targets"`
-	Types   []descType `json:"types"`
-	Calls   []descCall `json:"calls"`
-}
-
-type descType struct {
-	Name       string      `json:"name"`
-	Kind       string      `json:"kind"`
-	Underlying string      `json:"underlying"`
-	Values     []descValue `json:"values"`
-}
-
-type descValue struct {
-	Name     string           `json:"name"`
-	Value    int64            `json:"value"`
-	ByTarget map[string]int64 `json:"by_target,omitempty"`
-}
-
-type descCall struct {
-	Name    string    `json:"name"`
-	C       string    `json:"c"`
-	Syscall string    `json:"syscall"`
-	Args    []descArg `json:"args"`
-	Results []descArg `json:"results"`
-	Blocks  string    `json:"blocks"`
-	Cloexec string    `json:"cloexec,omitempty"`
-	Man     string    `json:"man"`
-	ManURL  string    `json:"man_url"`
-}
-
-type descArg struct {
-	Name   string `json:"name"`
-	GoType string `json:"go_type"`
-	Kind   string `json:"kind"`
-	FD     string `json:"fd,omitempty"`
-	Type   string `json:"type,omitempty"`
-	Dir    string `json:"dir"`
-	Len    string `json:"len,omitempty"`
-}
-
-func (s *Spec) describe() (*descPackage, error) {
-	d := &descPackage{Name: s.Package, AsOf: s.AsOf}
+func (s *Spec) describe() (*desc.Package, error) {
+	d := &desc.Package{Name: s.Package, AsOf: s.AsOf}
 	for _, t := range s.Targets {
 		d.Targets = append(d.Targets, t.String())
 	}
 	for _, td := range s.Types {
-		dt := descType{Name: td.Name, Kind: td.Kind, Underlying: td.Underlying}
+		dt := desc.Type{Name: td.Name, Kind: td.Kind, Underlying: td.Underlying}
 		for _, c := range td.Consts {
-			v := descValue{Name: c.Name}
+			v := desc.Value{Name: c.Name}
 			for i, t := range s.Targets {
 				str, err := s.resolve(c.Value, t)
 				if err != nil {
@@ -101,17 +60,17 @@ func (s *Spec) describe() (*descPackage, error) {
 	return d, nil
 }
 
-func (s *Spec) describeCall(c *Call) (descCall, error) {
+func (s *Spec) describeCall(c *Call) (desc.Call, error) {
 	e, err := parser.ParseExpr("func" + c.GoSig)
 	if err != nil {
-		return descCall{}, err
+		return desc.Call{}, err
 	}
 	ft := e.(*ast.FuncType)
 	params, _ := fields(ft.Params)
 	results, _ := fields(ft.Results)
 	e, err = parser.ParseExpr(c.Sys)
 	if err != nil {
-		return descCall{}, err
+		return desc.Call{}, err
 	}
 	sys := e.(*ast.CallExpr)
 	lens := map[string]string{} // slice -> "count" or "bytes"
@@ -126,7 +85,7 @@ func (s *Spec) describeCall(c *Call) (descCall, error) {
 			}
 		}
 	}
-	dc := descCall{Name: c.Name, C: c.CProto, Syscall: types.ExprString(sys.Fun), Cloexec: c.Cloexec,
+	dc := desc.Call{Name: c.Name, C: c.CProto, Syscall: types.ExprString(sys.Fun), Cloexec: c.Cloexec,
 		Man: c.Man, ManURL: s.manURL(c.Man), Blocks: c.Block}
 	if c.Block != "never" && c.Block != "always" {
 		dc.Blocks = "unless-zero-timeout"
@@ -141,8 +100,8 @@ func (s *Spec) describeCall(c *Call) (descCall, error) {
 			return dc, fmt.Errorf("out %s names no parameter", o)
 		}
 	}
-	arg := func(p param, dir string) descArg {
-		a := descArg{Name: p.name, GoType: p.typ, Dir: dir, FD: c.FDs[p.name]}
+	arg := func(p param, dir string) desc.Arg {
+		a := desc.Arg{Name: p.name, GoType: p.typ, Dir: dir, FD: c.FDs[p.name]}
 		base := strings.TrimLeft(p.typ, "[]*")
 		switch {
 		case a.FD != "":
@@ -173,7 +132,7 @@ func (s *Spec) describeCall(c *Call) (descCall, error) {
 	return dc, nil
 }
 
-func (d *descPackage) json() ([]byte, error) {
+func descJSON(d *desc.Package) ([]byte, error) {
 	b, err := json.MarshalIndent(d, "", "\t")
 	return append(b, '\n'), err
 }
@@ -181,7 +140,7 @@ func (d *descPackage) json() ([]byte, error) {
 // goData renders the description as a Go function returning desc.Package.
 // Constant values are written as the constants themselves, so each build
 // gets its own target's values.
-func (d *descPackage) goData() string {
+func descGo(d *desc.Package) string {
 	var b strings.Builder
 	b.WriteString("// Description returns the machine-readable description of this package's\n" +
 		"// calls and types (see package desc), with the values of the target it was\n" +
@@ -201,7 +160,7 @@ func (d *descPackage) goData() string {
 			c.Name, c.C, c.Syscall, c.Blocks, c.Cloexec, c.Man, c.ManURL)
 		for _, list := range []struct {
 			field string
-			args  []descArg
+			args  []desc.Arg
 		}{{"Args", c.Args}, {"Results", c.Results}} {
 			if len(list.args) == 0 {
 				continue

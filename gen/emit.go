@@ -51,11 +51,11 @@ func Generate(s *Spec) (map[string][]byte, error) {
 		return nil, err
 	}
 	out := map[string][]byte{}
-	if out["zdesc_generated.json"], err = d.json(); err != nil {
+	if out["zdesc_generated.json"], err = descJSON(d); err != nil {
 		return nil, err
 	}
 	all := placement{it: item{kind: "desc"}}
-	files[all.fileName(s)] = []item{{kind: "desc", key: "00", code: d.goData()}}
+	files[all.fileName(s)] = []item{{kind: "desc", key: "00", code: descGo(d)}}
 	scopes[all.fileName(s)] = s.Targets
 	for name, items := range files {
 		src, err := s.writeFile(scopes[name], items)
