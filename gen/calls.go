@@ -38,29 +38,35 @@ func find(ps []param, name string) (param, bool) {
 	return param{}, false
 }
 
-// renderCall writes the Go function of a call. sysnums holds the system calls
-// the target has.
-func (s *Spec) renderCall(c *Call, sysnums map[string]bool) (string, error) {
+// parseCall parses a call's Go signature and its system call expression.
+func parseCall(c *Call) (params, results []param, sys *ast.CallExpr, err error) {
 	e, err := parser.ParseExpr("func" + c.GoSig)
 	if err != nil {
-		return "", fmt.Errorf("go signature: %v", err)
+		return nil, nil, nil, fmt.Errorf("go signature: %v", err)
 	}
 	ft := e.(*ast.FuncType)
-	params, err := fields(ft.Params)
-	if err != nil {
-		return "", err
+	if params, err = fields(ft.Params); err != nil {
+		return nil, nil, nil, err
 	}
-	results, err := fields(ft.Results)
-	if err != nil {
-		return "", err
+	if results, err = fields(ft.Results); err != nil {
+		return nil, nil, nil, err
 	}
-	e, err = parser.ParseExpr(c.Sys)
-	if err != nil {
-		return "", fmt.Errorf("sys: %v", err)
+	if e, err = parser.ParseExpr(c.Sys); err != nil {
+		return nil, nil, nil, fmt.Errorf("sys: %v", err)
 	}
 	sys, ok := e.(*ast.CallExpr)
 	if !ok {
-		return "", fmt.Errorf("sys is not a call")
+		return nil, nil, nil, fmt.Errorf("sys is not a call")
+	}
+	return params, results, sys, nil
+}
+
+// renderCall writes the Go function of a call. sysnums holds the system calls
+// the target has.
+func (s *Spec) renderCall(c *Call, sysnums map[string]bool) (string, error) {
+	params, results, sys, err := parseCall(c)
+	if err != nil {
+		return "", err
 	}
 	kernel := types.ExprString(sys.Fun)
 	if !sysnums[kernel] {

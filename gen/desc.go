@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/types"
 	"slices"
 	"strconv"
@@ -61,18 +60,10 @@ func (s *Spec) describe() (*desc.Package, error) {
 }
 
 func (s *Spec) describeCall(c *Call) (desc.Call, error) {
-	e, err := parser.ParseExpr("func" + c.GoSig)
+	params, results, sys, err := parseCall(c)
 	if err != nil {
 		return desc.Call{}, err
 	}
-	ft := e.(*ast.FuncType)
-	params, _ := fields(ft.Params)
-	results, _ := fields(ft.Results)
-	e, err = parser.ParseExpr(c.Sys)
-	if err != nil {
-		return desc.Call{}, err
-	}
-	sys := e.(*ast.CallExpr)
 	lens := map[string]string{} // slice -> "count" or "bytes"
 	for _, a := range sys.Args {
 		if call, ok := a.(*ast.CallExpr); ok {
