@@ -4,7 +4,7 @@
 // Each binding package generates its description from the same spec as its
 // code: epoll.Description() returns it as Go data, with the constants' values
 // of the architecture the program was built for, and the package's
-// zdesc_generated.json file holds the same description with every target's
+// zdesc_generated_<goos>.json file holds the same description with every target's
 // values. A fuzzer can enumerate the calls, learn which argument is which
 // kind of descriptor, pick valid flag combinations from each type's values,
 // and craft invalid ones on purpose: unknown bits pass through to the kernel.

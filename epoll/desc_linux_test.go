@@ -16,7 +16,7 @@ import (
 
 // The JSON file, with this target's values picked out, is the Go data.
 func TestDescriptionJSON(t *testing.T) {
-	b, err := os.ReadFile("zdesc_generated.json")
+	b, err := os.ReadFile("zdesc_generated_linux.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestDescriptionJSON(t *testing.T) {
 		}
 	}
 	if diff := cmp.Diff(Description(), fromJSON); diff != "" {
-		t.Errorf("Description() and zdesc_generated.json differ (-Go +JSON):\n%s", diff)
+		t.Errorf("Description() and zdesc_generated_linux.json differ (-Go +JSON):\n%s", diff)
 	}
 }
 

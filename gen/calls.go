@@ -6,6 +6,9 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"slices"
+	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -69,14 +72,18 @@ func (s *Spec) renderCall(c *Call, sysnums map[string]bool) (string, error) {
 		return "", err
 	}
 	kernel := types.ExprString(sys.Fun)
-	if !sysnums[kernel] {
+	if s.Libc == "" && !sysnums[kernel] {
 		return "", fmt.Errorf("no system call number for %s", kernel)
 	}
 	if c.Block != "never" && c.Block != "always" && !strings.Contains(c.Block, "timeout") {
 		return "", fmt.Errorf("block condition %q does not test the timeout", c.Block)
 	}
-	if len(sys.Args) > 6 {
-		return "", fmt.Errorf("more than 6 arguments")
+	if len(sys.Args) > 6 && (s.Libc == "" || len(sys.Args) > 9) {
+		return "", fmt.Errorf("too many arguments")
+	}
+	if len(sys.Args) > 6 && slices.ContainsFunc(s.Targets, func(t Target) bool { return t.GOOS != "darwin" }) {
+		// Only darwin's runtime has the 9-argument libc entry points.
+		return "", fmt.Errorf("more than 6 arguments through libc work only on darwin")
 	}
 
 	var (
@@ -104,10 +111,20 @@ func (s *Spec) renderCall(c *Call, sysnums map[string]bool) (string, error) {
 	var b strings.Builder
 	b.WriteString(docComment(c.Doc))
 	b.WriteString("//\n")
-	switch c.Block {
-	case "never":
+	switch {
+	case s.Libc != "" && c.Block == "never":
+		fmt.Fprintf(&b, "// It does not block: it calls %s in %s without handing its thread to\n"+
+			"// the Go scheduler.\n", kernel, s.Libc)
+	case s.Libc != "" && c.Block == "always":
+		fmt.Fprintf(&b, "// It may block: it calls %s in %s, and lets the Go scheduler run other\n"+
+			"// goroutines meanwhile.\n", kernel, s.Libc)
+	case s.Libc != "":
+		fmt.Fprintf(&b, "// It calls %s in %s. It may block when %s, and then\n"+
+			"// lets the Go scheduler run other goroutines meanwhile; otherwise it does\n"+
+			"// not block, and keeps its thread from the scheduler.\n", kernel, s.Libc, c.Block)
+	case c.Block == "never":
 		b.WriteString("// It does not block: it enters the kernel by the raw system call path.\n")
-	case "always":
+	case c.Block == "always":
 		b.WriteString("// It may block, and lets the Go scheduler run other goroutines meanwhile.\n")
 	default:
 		// A conditional block is always a timeout test: see the spec format.
@@ -146,30 +163,30 @@ func (s *Spec) renderCall(c *Call, sysnums map[string]bool) (string, error) {
 	}
 	b.WriteString(prelude.String())
 
-	fn := "Syscall"
-	if len(args) > 3 {
-		fn = "Syscall6"
-	}
-	for len(args) < map[string]int{"Syscall": 3, "Syscall6": 6}[fn] {
+	fn, raw, entry := entryPoints(s.Libc != "", len(args))
+	for len(args) < entryArgs(fn) {
 		args = append(args, "0")
 	}
 	callArgs := sysConst(kernel) + ", " + strings.Join(args, ", ")
+	if s.Libc != "" {
+		callArgs = trampoline(kernel) + ", " + strings.Join(args, ", ")
+	}
 	lhs := "_"
 	if ret != nil {
 		lhs = "r0"
 	}
 	switch c.Block {
 	case "never":
-		fmt.Fprintf(&b, "%s, _, e1 := syscall.Raw%s(%s)\n", lhs, fn, callArgs)
+		fmt.Fprintf(&b, "%s, _, e1 := %s(%s)\n", lhs, raw, callArgs)
 	case "always":
-		fmt.Fprintf(&b, "%s, _, e1 := syscall.%s(%s)\n", lhs, fn, callArgs)
+		fmt.Fprintf(&b, "%s, _, e1 := %s(%s)\n", lhs, entry, callArgs)
 	default:
 		if ret != nil {
 			b.WriteString("var r0 uintptr\n")
 		}
 		b.WriteString("var e1 syscall.Errno\n")
-		fmt.Fprintf(&b, "if %s {\n%s, _, e1 = syscall.%s(%s)\n} else {\n%s, _, e1 = syscall.Raw%s(%s)\n}\n",
-			c.Block, lhs, fn, callArgs, lhs, fn, callArgs)
+		fmt.Fprintf(&b, "if %s {\n%s, _, e1 = %s(%s)\n} else {\n%s, _, e1 = %s(%s)\n}\n",
+			c.Block, lhs, entry, callArgs, lhs, raw, callArgs)
 	}
 	fmt.Fprintf(&b, "if e1 != 0 {\n%s}\n", fail("e1"))
 	if ret != nil {
@@ -181,6 +198,105 @@ func (s *Spec) renderCall(c *Call, sysnums map[string]bool) (string, error) {
 	}
 	b.WriteString("return\n}\n")
 	return b.String(), nil
+}
+
+// entryPoints names the Go functions that make a call with n arguments: the
+// argument count they take, the raw one (no scheduler hand-off) and the one
+// that may block. Raw system calls use package syscall's; libc calls use the
+// runtime's libc entry points, reached by linkname (see libcLinknames).
+func entryPoints(libc bool, n int) (fn, raw, blocking string) {
+	switch {
+	case libc && n > 6:
+		return "9", "syscall_rawSyscall9", "syscall_syscall9"
+	case libc:
+		return "6", "syscall_rawSyscall6", "syscall_syscall6"
+	case n > 3:
+		return "6", "syscall.RawSyscall6", "syscall.Syscall6"
+	}
+	return "3", "syscall.RawSyscall", "syscall.Syscall"
+}
+
+func entryArgs(fn string) int { n, _ := strconv.Atoi(fn); return n }
+
+// trampoline names the variable holding the address of a libc function's
+// trampoline, which the generated assembly defines.
+func trampoline(fn string) string { return "libc_" + fn + "_trampoline_addr" }
+
+// libcItems renders what a libc call needs besides its function: the dynamic
+// import of the C function and the variable its trampoline's address is in.
+func (s *Spec) libcItems() ([]item, error) {
+	var out []item
+	used := map[string]bool{}
+	for _, c := range s.Calls {
+		_, _, sys, err := parseCall(c)
+		if err != nil {
+			return nil, err
+		}
+		fn := types.ExprString(sys.Fun)
+		_, raw, blocking := entryPoints(true, len(sys.Args))
+		switch c.Block {
+		case "never":
+			used[raw] = true
+		case "always":
+			used[blocking] = true
+		default:
+			used[raw], used[blocking] = true, true
+		}
+		out = append(out, item{kind: "syscall", key: "05.libc." + fn, code: fmt.Sprintf(
+			"var %s uintptr\n\n//go:cgo_import_dynamic libc_%s %s %q\n", trampoline(fn), fn, fn, s.Libc)})
+	}
+	var b strings.Builder
+	b.WriteString("// The runtime's entry points into libc, which call fn with the arguments\n" +
+		"// and return errno as an Errno. Package syscall declares them and the runtime\n" +
+		"// implements them; golang.org/x/sys/unix reaches them the same way. The\n" +
+		"// linknames need package unsafe.\nvar _ unsafe.Pointer\n")
+	var names []string
+	for n := range used {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		args := "a1, a2, a3, a4, a5, a6"
+		if strings.HasSuffix(n, "9") {
+			args += ", a7, a8, a9"
+		}
+		fmt.Fprintf(&b, "\n//go:linkname %s syscall.%s\nfunc %s(fn, %s uintptr) (r1, r2 uintptr, err syscall.Errno)\n",
+			n, strings.TrimPrefix(n, "syscall_"), n, args)
+	}
+	out = append(out, item{kind: "syscall", key: "05.0", code: b.String()})
+	return out, nil
+}
+
+// asmFile renders the trampolines of the libc calls for one target: each
+// jumps to the C function, whose address the dynamic linker fills in.
+func (s *Spec) asmFile(t Target) ([]byte, error) {
+	ptr := 8
+	if t.GOARCH == "386" || t.GOARCH == "arm" {
+		ptr = 4
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "// Code generated by gen from %s; DO NOT EDIT.\n", s.File)
+	fmt.Fprintf(&b, "// Facts current as of %s.\n\n", s.AsOf)
+	fmt.Fprintf(&b, "//go:build %s\n\n#include \"textflag.h\"\n", buildTag([]Target{t}))
+	var fns []string
+	for _, c := range s.Calls {
+		_, _, sys, err := parseCall(c)
+		if err != nil {
+			return nil, err
+		}
+		fns = append(fns, types.ExprString(sys.Fun))
+	}
+	sort.Strings(fns)
+	for _, fn := range slices.Compact(fns) {
+		jump := "\tJMP\tlibc_" + fn + "(SB)\n"
+		if t.GOARCH == "ppc64" { // a call through the TOC: the C function returns here
+			jump = "\tCALL\tlibc_" + fn + "(SB)\n\tRET\n"
+		}
+		fmt.Fprintf(&b, "\nTEXT libc_%s_trampoline<>(SB),NOSPLIT,$0-0\n%s", fn, jump)
+		fmt.Fprintf(&b, "GLOBL\t·%s(SB), RODATA, $%d\n", trampoline(fn), ptr)
+		fmt.Fprintf(&b, "DATA\t·%s(SB)/%d, $libc_%s_trampoline<>(SB)\n", trampoline(fn), ptr, fn)
+	}
+	return []byte(b.String()), nil
 }
 
 // sysArg renders one argument of the system call as a uintptr expression.

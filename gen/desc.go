@@ -131,11 +131,11 @@ func descJSON(d *desc.Package) ([]byte, error) {
 // goData renders the description as a Go function returning desc.Package.
 // Constant values are written as the constants themselves, so each build
 // gets its own target's values.
-func descGo(d *desc.Package) string {
+func descGo(d *desc.Package, jsonName string) string {
 	var b strings.Builder
 	b.WriteString("// Description returns the machine-readable description of this package's\n" +
 		"// calls and types (see package desc), with the values of the target it was\n" +
-		"// built for. zdesc_generated.json holds it with every target's values.\n" +
+		"// built for. " + jsonName + " holds it with every target's values.\n" +
 		"func Description() desc.Package {\nreturn desc.Package{\n")
 	fmt.Fprintf(&b, "Name: %q,\nAsOf: %q,\nTargets: []string{%s},\nTypes: []desc.Type{\n", d.Name, d.AsOf, quoteAll(d.Targets))
 	for _, t := range d.Types {

@@ -51,11 +51,20 @@ func Generate(s *Spec) (map[string][]byte, error) {
 		return nil, err
 	}
 	out := map[string][]byte{}
-	if out["zdesc_generated.json"], err = descJSON(d); err != nil {
+	jsonName := "zdesc_generated_" + strings.Join(s.goosList(), "_") + ".json"
+	if out[jsonName], err = descJSON(d); err != nil {
 		return nil, err
 	}
+	if s.Libc != "" {
+		for _, t := range s.Targets {
+			name := "zsyscall_generated_" + t.GOOS + "_" + t.GOARCH + ".s"
+			if out[name], err = s.asmFile(t); err != nil {
+				return nil, err
+			}
+		}
+	}
 	all := placement{it: item{kind: "desc"}}
-	files[all.fileName(s)] = []item{{kind: "desc", key: "00", code: descGo(d)}}
+	files[all.fileName(s)] = []item{{kind: "desc", key: "00", code: descGo(d, jsonName)}}
 	scopes[all.fileName(s)] = s.Targets
 	for name, items := range files {
 		src, err := s.writeFile(scopes[name], items)
@@ -272,6 +281,13 @@ func (s *Spec) items(t Target) ([]item, error) {
 			out = append(out, item{kind: "syscall", key: "05." + n.Name, group: "sysnum",
 				code: fmt.Sprintf("%s = %s\n", sysConst(n.Name), v)})
 		}
+	}
+	if s.Libc != "" {
+		libc, err := s.libcItems()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, libc...)
 	}
 	for _, c := range s.Calls {
 		code, err := s.renderCall(c, sysnums)

@@ -11,17 +11,44 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/mini")
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/<spec>/")
 
-// TestGolden generates testdata/mini.spec and compares every file with
-// testdata/mini/. Run go test ./gen -update to accept a deliberate change.
+// TestGolden generates each spec in testdata and compares every file with
+// testdata/<spec>/. Run go test ./gen -update to accept a deliberate change.
+// mini.spec uses every feature of raw system calls on two systems;
+// minilibc.spec calls through libc, as darwin and OpenBSD must.
 func TestGolden(t *testing.T) {
-	f, err := os.Open("testdata/mini.spec")
+	tests := []struct {
+		spec string
+		want []string
+	}{
+		{"mini", []string{
+			"zarch_generated_freebsd_amd64.go", "zarch_generated_freebsd_arm64.go",
+			"zarch_generated_linux_amd64.go", "zarch_generated_linux_mips.go",
+			"zconst_generated.go", "zconst_generated_freebsd.go", "zconst_generated_linux.go",
+			"zdesc_generated.go", "zdesc_generated_freebsd_linux.json",
+			"zsyscall_generated.go", "zsyscall_generated_freebsd.go",
+			"ztypes_generated.go", "ztypes_generated_freebsd.go",
+		}},
+		{"minilibc", []string{
+			"zconst_generated_openbsd.go", "zdesc_generated_openbsd.go", "zdesc_generated_openbsd.json",
+			"zsyscall_generated_openbsd.go",
+			"zsyscall_generated_openbsd_386.s", "zsyscall_generated_openbsd_amd64.s",
+			"zsyscall_generated_openbsd_ppc64.s",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.spec, func(t *testing.T) { golden(t, tt.spec, tt.want) })
+	}
+}
+
+func golden(t *testing.T, name string, want []string) {
+	f, err := os.Open("testdata/" + name + ".spec")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	spec, err := ParseSpec("gen/testdata/mini.spec", f)
+	spec, err := ParseSpec("gen/testdata/"+name+".spec", f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,23 +61,16 @@ func TestGolden(t *testing.T) {
 		names = append(names, name)
 	}
 	slices.Sort(names)
-	want := []string{
-		"zarch_generated_freebsd_amd64.go", "zarch_generated_freebsd_arm64.go",
-		"zarch_generated_linux_amd64.go", "zarch_generated_linux_mips.go",
-		"zconst_generated.go", "zconst_generated_freebsd.go", "zconst_generated_linux.go",
-		"zdesc_generated.go", "zdesc_generated.json",
-		"zsyscall_generated.go", "zsyscall_generated_freebsd.go",
-		"ztypes_generated.go", "ztypes_generated_freebsd.go",
-	}
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Errorf("generated file names (-want +got):\n%s", diff)
 	}
-	dir := filepath.Join("testdata", "mini")
+	dir := filepath.Join("testdata", name)
 	if *update {
-		old, _ := filepath.Glob(filepath.Join(dir, "*.go.golden"))
+		old, _ := filepath.Glob(filepath.Join(dir, "*.golden"))
 		for _, p := range old {
 			os.Remove(p)
 		}
+		os.MkdirAll(dir, 0o755)
 		for name, src := range files {
 			if err := os.WriteFile(filepath.Join(dir, name+".golden"), src, 0o644); err != nil {
 				t.Fatal(err)
@@ -108,6 +128,8 @@ func TestSpecErrors(t *testing.T) {
 		{"incomplete call", "call R\n\tgo (fd int) ()\n", "needs go, sys, block, man and doc"},
 		{"condition not on timeout", "sysnum amd64 arm64\n\tread 0 1\ncall R\n\tgo (fd int) ()\n\tsys read(fd)\n\tblock fd != 0\n\tman read(2)\n\tdoc R.\n", "does not test the timeout"},
 		{"unknown keyword", "frobnicate\n", "unknown keyword"},
+		{"libc call with 7 arguments off darwin", "libc libc.so\ncall R\n\tgo (a int) ()\n\tsys r(a, a, a, a, a, a, a)\n\tblock never\n\tman r(2)\n\tdoc R.\n", "only on darwin"},
+		{"libc call with 10 arguments", "libc libc.so\ncall R\n\tgo (a int) ()\n\tsys r(a, a, a, a, a, a, a, a, a, a)\n\tblock never\n\tman r(2)\n\tdoc R.\n", "too many arguments"},
 	}
 	for _, tt := range tests {
 		spec, err := ParseSpec("t.spec", strings.NewReader(head+tt.spec))

@@ -14,6 +14,7 @@ type Spec struct {
 	Package string
 	AsOf    string
 	ManURL  string // man page address, with {page} and {section} to fill in
+	Libc    string // the C library calls go through (darwin, OpenBSD); "" for raw system calls
 	Targets []Target
 	Groups  map[string][]string // group name -> keys
 	Types   []*TypeDecl
@@ -175,6 +176,11 @@ func (p *specParser) topLevel(f []string, text string) error {
 		s.AsOf = rest(text, "asof")
 	case "manurl":
 		s.ManURL = rest(text, "manurl")
+	case "libc":
+		if len(f) != 2 {
+			return fmt.Errorf("libc takes the path of the library")
+		}
+		s.Libc = f[1]
 	case "target":
 		for _, t := range f[1:] {
 			goos, goarch, ok := strings.Cut(t, "/")

@@ -1,33 +1,91 @@
-// Package kqueue binds kqueue(2) and kevent(2).
+// Package kqueue binds kqueue(2) and kevent(2) on FreeBSD, NetBSD, OpenBSD,
+// DragonFly BSD and macOS.
 //
-// This first part covers FreeBSD 14 (freebsd/386, amd64, arm and arm64), by
-// raw system calls: Kqueue, Kqueuex, Kevent, the Kevent_t of FreeBSD 12 and
-// later (64-bit data and ext[4]), EV_SET, and every EVFILT_*, EV_* and
-// NOTE_* of sys/event.h as named types. NetBSD, OpenBSD, DragonFly and macOS
-// are not covered yet. Nothing here has run on a FreeBSD kernel: the package
-// is build-checked, its layouts asserted at compile time, and its constants
-// and sizes compared with golang.org/x/sys.
+// Everything here is generated from one spec per system (gen/spec/kqueue_*.spec),
+// each stating the release its facts are current as of:
 //
-// Each function makes one system call, with its arguments in C order, and
-// returns a syscall.Errno on failure. Nothing is retried: a blocking Kevent
-// returns EINTR when a signal arrives, as it does often in a Go program.
-// Kevent with a zero timeout, or with no eventlist, uses the raw system call
-// path; with any other timeout it lets the Go scheduler run other goroutines.
+//	FreeBSD 14      freebsd/386, amd64, arm, arm64    raw system calls
+//	NetBSD 10       netbsd/386, amd64, arm, arm64     raw system calls
+//	OpenBSD 7.8     openbsd/386, amd64, arm, arm64,   libc.so
+//	                ppc64, riscv64
+//	DragonFly 6.4   dragonfly/amd64                   raw system calls
+//	macOS 14        darwin/amd64, arm64               libSystem
+//
+// On macOS and OpenBSD the calls go through the C library, without cgo, as
+// golang.org/x/sys/unix does: the system forbids or blocks other entry points.
+//
+// None of it has run on a BSD or macOS kernel: where this module is developed
+// there is none. The package is built and vetted for all 17 targets, its
+// struct layouts are asserted at compile time, and its constants, system call
+// numbers and struct sizes are compared with golang.org/x/sys, each known
+// difference named (internal/xsyscheck).
+//
+// # Calls
+//
+// Each function makes one call, with its arguments in C order, and returns a
+// syscall.Errno on failure; an int result is then -1. Nothing is retried: a
+// blocking Kevent returns EINTR when a signal arrives, which happens often in
+// a Go program (the runtime preempts goroutines with SIGURG), so loop. Kevent
+// with a zero timeout, or with no eventlist, does not hand its thread to the
+// Go scheduler; with any other timeout it does, so that other goroutines run.
+// A Go int that the C side reads as an int (kq, slice lengths) outside the
+// int32 range gives EINVAL without a call.
+//
+// The values of the named types differ per system, and so do some names:
+// EVFILT_USER is -11 on FreeBSD, -10 on macOS and OpenBSD, -9 on DragonFly
+// and 8 on NetBSD, whose filters are unsigned. The EVFILT_TIMER unit 2 is
+// NOTE_MSECONDS on FreeBSD but NOTE_USECONDS on NetBSD, OpenBSD and macOS
+// (DragonFly has no units: always milliseconds). An absolute timer is
+// NOTE_ABSTIME on FreeBSD, NetBSD and OpenBSD, NOTE_ABSOLUTE on macOS. Code
+// that uses the constants by name gets the right value on each system; code
+// that hard-codes numbers does not.
 //
 // # Descriptors
 //
-// Kqueue's descriptor is not close-on-exec. Kqueuex always adds
-// KQUEUE_CLOEXEC; it needs FreeBSD 13.3 or 14.0 (ENOSYS before), where
-// kqueue(2) and fcntl(F_SETFD, FD_CLOEXEC) are the fallback.
+// Kqueue's descriptor is not close-on-exec. FreeBSD has Kqueuex, which always
+// adds KQUEUE_CLOEXEC (FreeBSD 13.3 and 14.0; ENOSYS before); NetBSD and
+// OpenBSD have Kqueue1, which always adds O_CLOEXEC. macOS and DragonFly have
+// neither: there, create the queue and set FD_CLOEXEC while holding
+// syscall.ForkLock for reading, as package os does for such calls, so that
+// no fork and exec in another goroutine sees the descriptor in between:
+//
+//	syscall.ForkLock.RLock()
+//	kq, err := kqueue.Kqueue()
+//	if err == nil {
+//		unix.CloseOnExec(kq)
+//	}
+//	syscall.ForkLock.RUnlock()
+//
+// A kqueue is never inherited by a child of fork(2), close-on-exec or not.
 //
 // # Udata
 //
-// The kernel keeps a registered Kevent_t's Udata and hands it back with every
-// event, unread. Go's garbage collector does not see it: store an integer
-// token there (an index into a table of your objects, with a generation that
-// changes when a slot is reused), not a pointer. If you must store a pointer,
-// the object must stay reachable from Go and must not move until the event is
-// deleted: pin it with runtime.Pinner, and unpin it only after EV_DELETE.
+// The kernel keeps a registered event's Udata and hands it back with every
+// event, unread. Go's garbage collector does not see it, which is why Udata is
+// a uintptr here, not a pointer: store an integer token there (an index into
+// a table of your objects, with a generation that changes when a slot is
+// reused, as examples/kqueue-stale shows). If you must store a pointer, the
+// object must stay reachable from Go and must not move until the event is
+// deleted: pin it with runtime.Pinner, store uintptr(unsafe.Pointer(p)), and
+// unpin it only after EV_DELETE (or the event's EV_ONESHOT delivery). Never
+// turn a Udata back into a pointer unless it was pinned that way.
+//
+// # Differences from older releases
+//
+//   - FreeBSD before 12 used a 32-byte kevent without ext and a 32-bit data on
+//     32-bit systems (freebsd11_kevent, system call 363); this package calls the
+//     FreeBSD 12 entry (560) and fails with ENOSYS on FreeBSD 11.
+//   - NetBSD 11 adds ext[4] to struct kevent (72 bytes on amd64, entered by
+//     __kevent100); this package uses NetBSD 10's 40-byte layout and entry
+//     (__kevent50), which NetBSD 11 keeps for compatibility.
+//   - OpenBSD before 7.x lacked EVFILT_USER, EVFILT_EXCEPT and kqueue1, and
+//     before 5.5 had a 32-bit data; golang.org/x/sys follows OpenBSD 7.2.
+//   - macOS: kevent64 and KEVENT_FLAG_* date from 10.5 and 10.10; the facts
+//     here are from XNU's public header of macOS 12 and later.
 package kqueue
 
 //go:generate go run ../gen -spec ../gen/spec/kqueue_freebsd.spec
+//go:generate go run ../gen -spec ../gen/spec/kqueue_netbsd.spec
+//go:generate go run ../gen -spec ../gen/spec/kqueue_openbsd.spec
+//go:generate go run ../gen -spec ../gen/spec/kqueue_dragonfly.spec
+//go:generate go run ../gen -spec ../gen/spec/kqueue_darwin.spec

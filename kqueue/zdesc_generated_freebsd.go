@@ -11,7 +11,7 @@ import (
 
 // Description returns the machine-readable description of this package's
 // calls and types (see package desc), with the values of the target it was
-// built for. zdesc_generated.json holds it with every target's values.
+// built for. zdesc_generated_freebsd.json holds it with every target's values.
 func Description() desc.Package {
 	return desc.Package{
 		Name:    "kqueue",

@@ -56,6 +56,47 @@ var packages = []checked{
 		},
 	},
 	{
+		pkg:     "kqueue",
+		targets: targets("netbsd", "386", "amd64", "arm", "arm64"),
+		structs: map[string]string{"Kevent_t": "Kevent_t"},
+		// x/sys's NetBSD files predate NetBSD 10, which added these
+		// (sys/event.h 1.42 to 1.54, 2021 and 2022).
+		absent: []string{
+			"EVFILT_FS", "EVFILT_USER", "EVFILT_EMPTY", "EV_RECEIPT", "EV_DISPATCH",
+			"NOTE_FFNOP", "NOTE_FFAND", "NOTE_FFOR", "NOTE_FFCOPY", "NOTE_FFCTRLMASK", "NOTE_FFLAGSMASK", "NOTE_TRIGGER",
+			"NOTE_OPEN", "NOTE_CLOSE", "NOTE_CLOSE_WRITE", "NOTE_READ",
+			"NOTE_MSECONDS", "NOTE_SECONDS", "NOTE_USECONDS", "NOTE_NSECONDS", "NOTE_ABSTIME",
+		},
+	},
+	{
+		pkg:     "kqueue",
+		targets: targets("openbsd", "386", "amd64", "arm", "arm64", "ppc64", "riscv64"),
+		structs: map[string]string{"Kevent_t": "Kevent_t"},
+		// x/sys follows OpenBSD 7.2; EVFILT_USER and the EVFILT_TIMER units
+		// came later (sys/event.h up to 1.74, 2025).
+		absent: []string{
+			"EVFILT_USER",
+			"NOTE_FFNOP", "NOTE_FFAND", "NOTE_FFOR", "NOTE_FFCOPY", "NOTE_FFCTRLMASK", "NOTE_FFLAGSMASK", "NOTE_TRIGGER",
+			"NOTE_MSECONDS", "NOTE_SECONDS", "NOTE_USECONDS", "NOTE_NSECONDS", "NOTE_ABSTIME",
+		},
+	},
+	{
+		pkg:     "kqueue",
+		targets: targets("dragonfly", "amd64"),
+		structs: map[string]string{"Kevent_t": "Kevent_t"},
+	},
+	{
+		pkg:     "kqueue",
+		targets: targets("darwin", "amd64", "arm64"),
+		structs: map[string]string{"Kevent_t": "Kevent_t"},
+		absent: []string{
+			// kevent64(2)'s flags: x/sys does not bind kevent64.
+			"KEVENT_FLAG_NONE", "KEVENT_FLAG_IMMEDIATE", "KEVENT_FLAG_ERROR_EVENTS",
+			// Newer than the macOS SDK x/sys was generated with.
+			"NOTE_LEASE_DOWNGRADE", "NOTE_LEASE_RELEASE",
+		},
+	},
+	{
 		pkg:     "epoll",
 		targets: targets("linux", linuxArches...),
 		structs: map[string]string{
@@ -77,7 +118,7 @@ var packages = []checked{
 // if it no longer holds, so that the list stays true.
 type difference struct {
 	pkg, name string // a constant, a struct's size as "struct Name", its fields as "fields Name"
-	targets   func(goarch string) bool
+	targets   func(goos, goarch string) bool
 	why       string
 	// check reports whether a "fields" difference still holds.
 	check func(sizes types.Sizes, ours, theirs *types.Struct) bool
@@ -99,13 +140,17 @@ func noU64View(sizes types.Sizes, ours, theirs *types.Struct) bool {
 	return true
 }
 
-func all(string) bool { return true }
+func all(string, string) bool { return true }
 
-func is32(goarch string) bool {
+func is32(_, goarch string) bool {
 	return goarch == "386" || goarch == "arm" || goarch == "mips" || goarch == "mipsle"
 }
 
+func darwin(goos, _ string) bool { return goos == "darwin" }
+
 var differences = []difference{
+	{"kqueue", "NOTE_PCTRLMASK", darwin,
+		"the header defines it as (~NOTE_PDATAMASK), an int, so x/sys has -0x100000; ours is the same bits as the uint32 of fflags, 0xfff00000", nil},
 	{"epoll", "struct Sigset", all,
 		"x/sys's Sigset_t is the C library's 1024-bit sigset_t (128 bytes); the kernel takes _NSIG/8 bytes (8, or 16 on mips), which is what Sigset is", nil},
 	{"epoll", "fields EpollEvent", all,
@@ -115,9 +160,9 @@ var differences = []difference{
 		"x/sys's Timespec has the architecture's 32-bit time_t on 386, arm, mips and mipsle; epoll_pwait2 takes struct __kernel_timespec, 64-bit everywhere", nil},
 }
 
-func known(pkg, name, goarch string) *difference {
+func known(pkg, name, goos, goarch string) *difference {
 	for i, d := range differences {
-		if d.pkg == pkg && d.name == name && d.targets(goarch) {
+		if d.pkg == pkg && d.name == name && d.targets(goos, goarch) {
 			return &differences[i]
 		}
 	}
@@ -135,9 +180,9 @@ func TestAgainstXSys(t *testing.T) {
 				goos, goarch, _ := strings.Cut(target, "/")
 				ours, theirs := load(t, goos, goarch, module+"/"+c.pkg, xunix)
 				sizes := types.SizesFor("gc", goarch)
-				compareConsts(t, c, goarch, ours, theirs, used)
+				compareConsts(t, c, goos, goarch, ours, theirs, used)
 				for o, x := range c.structs {
-					compareStruct(t, c.pkg, goarch, sizes, ours, theirs, o, x, used)
+					compareStruct(t, c.pkg, goos, goarch, sizes, ours, theirs, o, x, used)
 				}
 			})
 		}
@@ -151,7 +196,7 @@ func TestAgainstXSys(t *testing.T) {
 
 // compareConsts compares every exported constant of ours with x/sys's, and
 // every system call number sys_X with x/sys's SYS_X.
-func compareConsts(t *testing.T, c checked, goarch string, ours, theirs *types.Package, used map[*difference]bool) {
+func compareConsts(t *testing.T, c checked, goos, goarch string, ours, theirs *types.Package, used map[*difference]bool) {
 	for _, name := range ours.Scope().Names() {
 		obj, ok := ours.Scope().Lookup(name).(*types.Const)
 		if !ok {
@@ -175,7 +220,7 @@ func compareConsts(t *testing.T, c checked, goarch string, ours, theirs *types.P
 			continue
 		}
 		equal := constant.Compare(obj.Val(), token.EQL, xobj.Val())
-		d := known(c.pkg, name, goarch)
+		d := known(c.pkg, name, goos, goarch)
 		switch {
 		case !equal && d == nil:
 			t.Errorf("%s = %v; x/sys %s = %v", name, obj.Val(), xname, xobj.Val())
@@ -189,10 +234,10 @@ func compareConsts(t *testing.T, c checked, goarch string, ours, theirs *types.P
 
 // compareStruct compares the sizes of two structs and the offsets of the
 // fields whose names match once case and underscores are ignored.
-func compareStruct(t *testing.T, pkg, goarch string, sizes types.Sizes, ours, theirs *types.Package, o, x string, used map[*difference]bool) {
+func compareStruct(t *testing.T, pkg, goos, goarch string, sizes types.Sizes, ours, theirs *types.Package, o, x string, used map[*difference]bool) {
 	ost, xst := structOf(t, ours, o), structOf(t, theirs, x)
 	osize, xsize := sizes.Sizeof(ost), sizes.Sizeof(xst)
-	d := known(pkg, "struct "+o, goarch)
+	d := known(pkg, "struct "+o, goos, goarch)
 	switch {
 	case osize != xsize && d == nil:
 		t.Errorf("sizeof(%s) = %d; x/sys %s is %d", o, osize, x, xsize)
@@ -202,7 +247,7 @@ func compareStruct(t *testing.T, pkg, goarch string, sizes types.Sizes, ours, th
 		used[d] = true
 		return
 	}
-	if d := known(pkg, "fields "+o, goarch); d != nil && d.check(sizes, ost, xst) {
+	if d := known(pkg, "fields "+o, goos, goarch); d != nil && d.check(sizes, ost, xst) {
 		used[d] = true
 	}
 	ooffs, xoffs := offsets(sizes, ost), offsets(sizes, xst)

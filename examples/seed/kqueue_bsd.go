@@ -1,3 +1,5 @@
+//go:build darwin || dragonfly || freebsd || netbsd || openbsd
+
 package seed
 
 import (
@@ -10,11 +12,17 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// These programs are built for FreeBSD by .ci/run but have not run on a
-// FreeBSD kernel: none is available where this module is developed.
+// These programs are built for every BSD and macOS target by .ci/run but
+// have not run on any of their kernels: none is available where this module
+// is developed.
 var programs = []Program{
+	{"kqueue-accept", "accept a TCP connection and read from it, with EVFILT_READ", kqueueAccept},
+	{"kqueue-connect", "connect without blocking and make an HTTP request, with EVFILT_WRITE and EVFILT_READ", kqueueConnect},
 	{"kqueue-user", "a user event through EVFILT_USER", kqueueUser},
 	{"kqueue-timer", "a periodic and a one-shot EVFILT_TIMER", kqueueTimer},
+	{"kqueue-signal", "a UNIX signal through EVFILT_SIGNAL", kqueueSignal},
+	{"kqueue-telnet", "a telnet-like client reading its input and a socket at once", kqueueTelnet},
+	{"kqueue-echo", "a small TCP echo server", kqueueEcho},
 	{"kqueue-stale", "the stale-event problem, fixed with generation tokens in udata", kqueueStale},
 }
 
@@ -49,15 +57,11 @@ func kchange(kq int, changes ...kqueue.Kevent_t) error {
 	return nil
 }
 
-func newKqueue() (int, error) {
-	kq, err := kqueue.Kqueuex(0)
-	if errors.Is(err, unix.ENOSYS) { // before FreeBSD 13.3 and 14.0
-		kq, err = kqueue.Kqueue()
-		if err == nil {
-			_, err = unix.FcntlInt(uintptr(kq), unix.F_SETFD, unix.FD_CLOEXEC)
-		}
-	}
-	return kq, err
+// kreg registers fd for EVFILT_READ (or another filter) with udata as its token.
+func kreg(kq, fd int, filter kqueue.Filter, flags kqueue.Flags, udata uintptr) error {
+	var ev kqueue.Kevent_t
+	kqueue.EV_SET(&ev, uintptr(fd), filter, flags, 0, 0, udata)
+	return kchange(kq, ev)
 }
 
 // kqueueUser triggers a user event from another goroutine.
@@ -94,8 +98,11 @@ func kqueueTimer(w io.Writer) error {
 	}
 	defer unix.Close(kq)
 	var periodic, once kqueue.Kevent_t
-	kqueue.EV_SET(&periodic, 1, kqueue.EVFILT_TIMER, kqueue.EV_ADD, uint32(kqueue.NOTE_MSECONDS), 20, 0)
-	kqueue.EV_SET(&once, 2, kqueue.EVFILT_TIMER, kqueue.EV_ADD|kqueue.EV_ONESHOT, uint32(kqueue.NOTE_MSECONDS), 10, 0)
+	// No unit in fflags means milliseconds on every system; the unit
+	// constants differ (NOTE_MSECONDS is 2 on FreeBSD, 0 on NetBSD and
+	// OpenBSD, and absent on macOS and DragonFly).
+	kqueue.EV_SET(&periodic, 1, kqueue.EVFILT_TIMER, kqueue.EV_ADD, 0, 20, 0)
+	kqueue.EV_SET(&once, 2, kqueue.EVFILT_TIMER, kqueue.EV_ADD|kqueue.EV_ONESHOT, 0, 10, 0)
 	if err := kchange(kq, periodic); err != nil {
 		return err
 	}
