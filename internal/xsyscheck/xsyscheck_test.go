@@ -97,6 +97,20 @@ var packages = []checked{
 		},
 	},
 	{
+		pkg:     "aio",
+		targets: targets("freebsd", "386", "amd64", "arm", "arm64"),
+		// Only the system call numbers and O_SYNC can be compared: x/sys has
+		// no aio types, no aiocb and no sigevent on FreeBSD.
+		absent: []string{
+			"sys_AIO_READV", "sys_AIO_WRITEV", // FreeBSD 13; x/sys's table is FreeBSD 12.3's
+			"AIO_CANCELED", "AIO_NOTCANCELED", "AIO_ALLDONE",
+			"LIO_NOP", "LIO_WRITE", "LIO_READ", "LIO_VECTORED", "LIO_WRITEV", "LIO_READV",
+			"LIO_SYNC", "LIO_DSYNC", "LIO_MLOCK", "LIO_NOWAIT", "LIO_WAIT",
+			"SIGEV_NONE", "SIGEV_SIGNAL", "SIGEV_THREAD", "SIGEV_KEVENT", "SIGEV_THREAD_ID",
+			"O_DSYNC", // x/sys's FreeBSD files predate it
+		},
+	},
+	{
 		pkg:     "epoll",
 		targets: targets("linux", linuxArches...),
 		structs: map[string]string{

@@ -1,0 +1,45 @@
+// Package aio binds FreeBSD's POSIX asynchronous I/O: aio_read(2) and its
+// companions, struct aiocb and struct sigevent, with completion delivered to
+// a kqueue by SIGEV_KEVENT.
+//
+// It covers FreeBSD 14 on freebsd/386, amd64, arm and arm64, by raw system
+// calls, generated from gen/spec/aio_freebsd.spec. None of it has run on a
+// FreeBSD kernel: where this module is developed there is none. It is built
+// and vetted for the four targets, its layouts are asserted at compile time
+// (Aiocb is 160 bytes and Sigevent 80 on amd64), and its system call
+// numbers are compared with golang.org/x/sys (internal/xsyscheck).
+//
+// # Memory the kernel holds
+//
+// From AioRead (or AioWrite, LioListio, ...) until the request completes, the
+// kernel holds the address of the Aiocb, of its buffer and of any iovec
+// array, and writes to them. Go's garbage collector neither sees nor
+// respects that: memory on a goroutine stack moves when the stack grows,
+// and heap memory with no Go reference left is freed. So:
+//
+//   - The easy way: NewRequest allocates an Aiocb and its buffer together
+//     outside the Go heap (an anonymous mmap), where nothing moves or is
+//     collected; Free returns them after the request completed (AioReturn or
+//     AioWaitcomplete said so).
+//   - Your own memory: it must be heap memory pinned with runtime.Pinner
+//     (the Aiocb, the buffer and the iovec array, each pinned) and kept
+//     reachable, unpinned only after completion. Never an Aiocb in a local
+//     variable whose address escapes only as a uintptr.
+//
+// Sigval and Udata-like fields (Sigevent.Value) are handed back unread, in
+// the kevent's Udata for SIGEV_KEVENT: store an integer token there.
+//
+// # With kqueue
+//
+// Set cb.Sigevent to SIGEV_KEVENT with SetNotifyKqueue; completion then
+// posts an EVFILT_AIO event whose Ident is the Aiocb's address and whose
+// Udata is Sigevent.Value. EventAiocb and EventSigval turn such an event back
+// into both. For LioListio with LIO_NOWAIT and SIGEV_KEVENT, one EVFILT_LIO
+// event reports the whole list; its Ident is the list's address.
+//
+// The calls that start requests never block. AioSuspend and
+// AioWaitcomplete block unless the timeout is zero; LioListio may (LIO_WAIT)
+// and always takes the blocking path. EINTR is returned, never retried.
+package aio
+
+//go:generate go run ../gen -spec ../gen/spec/aio_freebsd.spec
