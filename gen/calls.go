@@ -8,7 +8,6 @@ import (
 	"go/types"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 )
 
@@ -163,8 +162,8 @@ func (s *Spec) renderCall(c *Call, sysnums map[string]bool) (string, error) {
 	}
 	b.WriteString(prelude.String())
 
-	fn, raw, entry := entryPoints(s.Libc != "", len(args))
-	for len(args) < entryArgs(fn) {
+	nargs, raw, entry := entryPoints(s.Libc != "", len(args))
+	for len(args) < nargs {
 		args = append(args, "0")
 	}
 	callArgs := sysConst(kernel) + ", " + strings.Join(args, ", ")
@@ -204,19 +203,17 @@ func (s *Spec) renderCall(c *Call, sysnums map[string]bool) (string, error) {
 // argument count they take, the raw one (no scheduler hand-off) and the one
 // that may block. Raw system calls use package syscall's; libc calls use the
 // runtime's libc entry points, reached by linkname (see libcLinknames).
-func entryPoints(libc bool, n int) (fn, raw, blocking string) {
+func entryPoints(libc bool, n int) (nargs int, raw, blocking string) {
 	switch {
 	case libc && n > 6:
-		return "9", "syscall_rawSyscall9", "syscall_syscall9"
+		return 9, "syscall_rawSyscall9", "syscall_syscall9"
 	case libc:
-		return "6", "syscall_rawSyscall6", "syscall_syscall6"
+		return 6, "syscall_rawSyscall6", "syscall_syscall6"
 	case n > 3:
-		return "6", "syscall.RawSyscall6", "syscall.Syscall6"
+		return 6, "syscall.RawSyscall6", "syscall.Syscall6"
 	}
-	return "3", "syscall.RawSyscall", "syscall.Syscall"
+	return 3, "syscall.RawSyscall", "syscall.Syscall"
 }
-
-func entryArgs(fn string) int { n, _ := strconv.Atoi(fn); return n }
 
 // trampoline names the variable holding the address of a libc function's
 // trampoline, which the generated assembly defines.

@@ -24,7 +24,7 @@ func TestKqueueOnHost(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("needs the go command")
 	}
-	for _, goos := range []string{"darwin", "dragonfly", "freebsd", "netbsd", "openbsd"} {
+	for _, goos := range kqueueSystems {
 		t.Run(goos, func(t *testing.T) {
 			dir := t.TempDir()
 			write := func(name string, src []byte) {
@@ -96,11 +96,14 @@ func TestKqueueOnHost(t *testing.T) {
 	}
 }
 
+// kqueueSystems are the systems with a gen/spec/kqueue_<goos>.spec.
+var kqueueSystems = []string{"darwin", "dragonfly", "freebsd", "netbsd", "openbsd"}
+
 // forSystem reports whether a file of package kqueue belongs to goos: files
 // named for another system do not.
 func forSystem(name, goos string) bool {
 	base := strings.TrimSuffix(strings.TrimSuffix(name, ".go"), "_test")
-	for _, other := range []string{"darwin", "dragonfly", "freebsd", "netbsd", "openbsd"} {
+	for _, other := range kqueueSystems {
 		if strings.HasSuffix(base, "_"+other) {
 			return other == goos
 		}

@@ -1,12 +1,9 @@
 package seed
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 
 	"github.com/eventq/eventq/epoll"
 	"golang.org/x/sys/unix"
@@ -15,16 +12,11 @@ import (
 // epollConnect connects without blocking to an HTTP server that the program
 // starts itself, sends a request and reads the whole reply.
 func epollConnect(w io.Writer) error {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	port, stop, err := helloServer()
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		fmt.Fprintf(rw, "hello, %s", r.URL.Path)
-	})}
-	go srv.Serve(l)
-	defer srv.Close()
-	port := l.Addr().(*net.TCPAddr).Port
+	defer stop()
 
 	ep, err := epoll.EpollCreate1(0)
 	if err != nil {
@@ -55,9 +47,7 @@ func epollConnect(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	status, _, _ := bytes.Cut(reply, []byte("\r\n"))
-	_, body, _ := bytes.Cut(reply, []byte("\r\n\r\n"))
-	fmt.Fprintf(w, "reply: %s, body %q\n", status, body)
+	printReply(w, reply)
 	return nil
 }
 

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -85,16 +84,11 @@ func kqueueAccept(w io.Writer) error {
 // kqueueConnect connects without blocking to an HTTP server that the
 // program starts itself, sends a request and reads the whole reply.
 func kqueueConnect(w io.Writer) error {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	port, stop, err := helloServer()
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		fmt.Fprintf(rw, "hello, %s", r.URL.Path)
-	})}
-	go srv.Serve(l)
-	defer srv.Close()
-	port := l.Addr().(*net.TCPAddr).Port
+	defer stop()
 
 	kq, err := newKqueue()
 	if err != nil {
@@ -131,9 +125,7 @@ func kqueueConnect(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	status, _, _ := bytes.Cut(reply, []byte("\r\n"))
-	_, body, _ := bytes.Cut(reply, []byte("\r\n\r\n"))
-	fmt.Fprintf(w, "reply: %s, body %q\n", status, body)
+	printReply(w, reply)
 	return nil
 }
 

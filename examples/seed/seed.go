@@ -5,9 +5,12 @@
 package seed
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"runtime"
 	"time"
@@ -50,4 +53,25 @@ func Main(name string) {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
 		os.Exit(1)
 	}
+}
+
+// helloServer starts an HTTP server on 127.0.0.1 that answers "hello, <path>",
+// for the connect programs to talk to. stop shuts it down.
+func helloServer() (port int, stop func() error, err error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, nil, err
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(rw, "hello, %s", r.URL.Path)
+	})}
+	go srv.Serve(l)
+	return l.Addr().(*net.TCPAddr).Port, srv.Close, nil
+}
+
+// printReply prints an HTTP reply's status line and body.
+func printReply(w io.Writer, reply []byte) {
+	status, _, _ := bytes.Cut(reply, []byte("\r\n"))
+	_, body, _ := bytes.Cut(reply, []byte("\r\n\r\n"))
+	fmt.Fprintf(w, "reply: %s, body %q\n", status, body)
 }
