@@ -96,6 +96,16 @@ func EventAiocb(ev *kqueue.Kevent_t) *Aiocb {
 	return *(**Aiocb)(unsafe.Pointer(&ev.Ident))
 }
 
+// EventList returns the list of an EVFILT_LIO event, n entries long: its
+// Ident is the address of the list LioListio was given (the kernel uses it
+// only to tell lists apart). It is valid only while that array is alive and
+// unmoved, for example pinned with runtime.Pinner from LioListio until the
+// event; otherwise compare Ident with the address you kept.
+func EventList(ev *kqueue.Kevent_t, n int) []*Aiocb {
+	// SAFETY: as for EventAiocb; the caller vouches for the array and n.
+	return unsafe.Slice(*(***Aiocb)(unsafe.Pointer(&ev.Ident)), n)
+}
+
 // EventSigval returns the sigev_value of an EVFILT_AIO or EVFILT_LIO event,
 // which the kernel put in its Udata.
 func EventSigval(ev *kqueue.Kevent_t) Sigval { return Sigval{Ptr: ev.Udata} }

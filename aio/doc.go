@@ -35,7 +35,11 @@
 // posts an EVFILT_AIO event whose Ident is the Aiocb's address and whose
 // Udata is Sigevent.Value. EventAiocb and EventSigval turn such an event back
 // into both. For LioListio with LIO_NOWAIT and SIGEV_KEVENT, one EVFILT_LIO
-// event reports the whole list; its Ident is the list's address.
+// event reports the whole list; its Ident is the list's address, which
+// EventList turns back into the list while that array is pinned. The seed
+// program examples/kqueue-file shows the whole round: NewRequest,
+// SetNotifyKqueue, AioRead, the EVFILT_AIO event, AioReturn, Free, and the
+// pread(2) fallback where the kernel refuses aio.
 //
 // The calls that start requests never block. AioSuspend and
 // AioWaitcomplete block unless the timeout is zero; LioListio may (LIO_WAIT)
