@@ -41,6 +41,8 @@ type Call struct {
 	Name    string `json:"name"`    // the Go function
 	C       string `json:"c"`       // the C prototype
 	Syscall string `json:"syscall"` // the kernel entry point it calls
+	// DLL is the Windows DLL the function Syscall names is in; "" for system calls.
+	DLL string `json:"dll,omitempty"`
 	Args    []Arg  `json:"args"`    // the Go parameters, in order
 	Results []Arg  `json:"results"` // the Go results, err excluded
 	// Blocks is "never" (raw path), "always" (may block), or "unless-zero-timeout".
@@ -55,11 +57,12 @@ type Call struct {
 type Arg struct {
 	Name   string `json:"name"`
 	GoType string `json:"go_type"`
-	// Kind is one of: "fd" (a descriptor), "flags", "enum", "int" (a plain
-	// integer), "pointer" (to a struct), "slice" (of structs).
+	// Kind is one of: "fd" (a descriptor or handle), "flags", "enum", "int"
+	// (a plain integer), "bool", "pointer" (to a struct), "slice" (of structs).
 	Kind string `json:"kind"`
-	// FD is the kind of descriptor an "fd" argument takes or a result makes:
-	// "epoll", "eventfd", "timerfd", "signalfd", or "any".
+	// FD is the kind of descriptor (on Windows, handle) an "fd" argument
+	// takes or a result makes: "epoll", "eventfd", "timerfd", "signalfd",
+	// "kqueue", "iocp", "timer", "waitpacket", or "any".
 	FD string `json:"fd,omitempty"`
 	// Type is the named type of a flags or enum argument, or the struct a
 	// pointer or slice refers to.

@@ -139,16 +139,7 @@ func (s *Spec) renderCall(c *Call, sysnums map[string]bool) (string, error) {
 	}
 	fmt.Fprintf(&b, "//\n// See %s\n", s.manURL(c.Man))
 
-	var sig []string
-	for _, p := range params {
-		sig = append(sig, p.name+" "+p.typ)
-	}
-	var res []string
-	for _, r := range results {
-		res = append(res, r.name+" "+r.typ)
-	}
-	res = append(res, "err error")
-	fmt.Fprintf(&b, "func %s(%s) (%s) {\n", c.Name, strings.Join(sig, ", "), strings.Join(res, ", "))
+	b.WriteString(signature(c.Name, params, results))
 
 	// On failure an int result is -1, as in C, and err is the errno.
 	fail := func(errno string) string {
@@ -321,6 +312,10 @@ func (s *Spec) sysArg(a ast.Expr, c *Call, params, results []param, checks *[]st
 			return "uintptr(unsafe.Pointer(" + p.name + "))", nil
 		case p.typ == "int":
 			*checks = append(*checks, fmt.Sprintf("int(int32(%s)) != %s", p.name, p.name))
+		case p.typ == "bool": // C's BOOL or BOOLEAN: 1 or 0
+			v := "_p_" + p.name
+			fmt.Fprintf(prelude, "var %s uintptr\nif %s {\n%s = 1\n}\n", v, p.name, v)
+			return v, nil
 		}
 		if c.Cloexec != "" && s.constType(c.Cloexec) == p.typ {
 			return "uintptr(" + p.name + "|" + c.Cloexec + ")", nil
@@ -384,6 +379,9 @@ func (s *Spec) isType(name string) bool {
 }
 
 func (s *Spec) manURL(man string) string {
+	if strings.HasPrefix(man, "https://") { // a page the manurl pattern cannot give
+		return man
+	}
 	page, section, _ := strings.Cut(strings.TrimSuffix(man, ")"), "(")
 	return strings.NewReplacer("{page}", page, "{section}", section).Replace(s.ManURL)
 }

@@ -76,7 +76,7 @@ func (s *Spec) describeCall(c *Call) (desc.Call, error) {
 			}
 		}
 	}
-	dc := desc.Call{Name: c.Name, C: c.CProto, Syscall: types.ExprString(sys.Fun), Cloexec: c.Cloexec,
+	dc := desc.Call{Name: c.Name, C: c.CProto, Syscall: types.ExprString(sys.Fun), DLL: c.DLL, Cloexec: c.Cloexec,
 		Man: c.Man, ManURL: s.manURL(c.Man), Blocks: c.Block}
 	if c.Block != "never" && c.Block != "always" {
 		dc.Blocks = "unless-zero-timeout"
@@ -101,6 +101,8 @@ func (s *Spec) describeCall(c *Call) (desc.Call, error) {
 			a.Kind, a.Type, a.Len = "slice", base, lens[p.name]
 		case strings.HasPrefix(p.typ, "*"):
 			a.Kind, a.Type = "pointer", base
+		case p.typ == "bool":
+			a.Kind = "bool"
 		default:
 			a.Kind = "int"
 			for _, td := range s.Types {
@@ -149,6 +151,9 @@ func descGo(d *desc.Package, jsonName string) string {
 	for _, c := range d.Calls {
 		fmt.Fprintf(&b, "{Name: %q, C: %q, Syscall: %q, Blocks: %q, Cloexec: %q, Man: %q, ManURL: %q,\n",
 			c.Name, c.C, c.Syscall, c.Blocks, c.Cloexec, c.Man, c.ManURL)
+		if c.DLL != "" {
+			fmt.Fprintf(&b, "DLL: %q,\n", c.DLL)
+		}
 		for _, list := range []struct {
 			field string
 			args  []desc.Arg

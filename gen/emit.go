@@ -178,7 +178,11 @@ func (s *Spec) writeFile(ts []Target, items []item) ([]byte, error) {
 			next = items[i+1].group
 		}
 		if it.group != "" && it.group != prev {
-			fmt.Fprintf(&body, "\n%s\nconst (\n", groupComment(it.group))
+			keyword := "const"
+			if it.group == "dlls" || it.group == "procs" {
+				keyword = "var"
+			}
+			fmt.Fprintf(&body, "\n%s\n%s (\n", groupComment(it.group), keyword)
 		}
 		body.WriteString(it.code)
 		if it.group != "" && it.group != next {
@@ -198,7 +202,7 @@ func (s *Spec) writeFile(ts []Target, items []item) ([]byte, error) {
 		return nil, err
 	}
 	var imports []string
-	for _, imp := range []string{"slices", "strconv", "syscall", "unsafe", descImport, "golang.org/x/sys/unix"} {
+	for _, imp := range []string{"slices", "strconv", "syscall", "unsafe", descImport, "golang.org/x/sys/unix", "golang.org/x/sys/windows"} {
 		if used[imp[strings.LastIndex(imp, "/")+1:]] {
 			imports = append(imports, fmt.Sprintf("%q", imp))
 		}
@@ -235,8 +239,13 @@ func usedPackages(code string) (map[string]bool, error) {
 }
 
 func groupComment(group string) string {
-	if group == "sysnum" {
+	switch group {
+	case "sysnum":
 		return "// System call numbers."
+	case "dlls":
+		return "// The DLLs, loaded from System32 on first use."
+	case "procs":
+		return "// The DLL functions, looked up on first use."
 	}
 	return "// Values of " + group + "."
 }
@@ -289,8 +298,19 @@ func (s *Spec) items(t Target) ([]item, error) {
 		}
 		out = append(out, libc...)
 	}
+	if s.windows() {
+		win, err := s.winItems()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, win...)
+	}
 	for _, c := range s.Calls {
-		code, err := s.renderCall(c, sysnums)
+		render := s.renderCall
+		if c.DLL != "" {
+			render = func(c *Call, _ map[string]bool) (string, error) { return s.renderWinCall(c) }
+		}
+		code, err := render(c, sysnums)
 		if err != nil {
 			return nil, fmt.Errorf("call %s on %s: %v", c.Name, t, err)
 		}

@@ -16,7 +16,8 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/<s
 // TestGolden generates each spec in testdata and compares every file with
 // testdata/<spec>/. Run go test ./gen -update to accept a deliberate change.
 // mini.spec uses every feature of raw system calls on two systems;
-// minilibc.spec calls through libc, as darwin and OpenBSD must.
+// minilibc.spec calls through libc, as darwin and OpenBSD must; miniwin.spec
+// calls Windows DLL functions.
 func TestGolden(t *testing.T) {
 	tests := []struct {
 		spec string
@@ -35,6 +36,11 @@ func TestGolden(t *testing.T) {
 			"zsyscall_generated_openbsd.go",
 			"zsyscall_generated_openbsd_386.s", "zsyscall_generated_openbsd_amd64.s",
 			"zsyscall_generated_openbsd_ppc64.s",
+		}},
+		{"miniwin", []string{
+			"zarch_generated_windows_386.go", "zarch_generated_windows_amd64.go",
+			"zconst_generated_windows.go", "zdesc_generated_windows.go", "zdesc_generated_windows.json",
+			"zsyscall_generated_windows.go", "ztypes_generated_windows.go",
 		}},
 	}
 	for _, tt := range tests {
@@ -129,6 +135,10 @@ func TestSpecErrors(t *testing.T) {
 		{"condition not on timeout", "sysnum amd64 arm64\n\tread 0 1\ncall R\n\tgo (fd int) ()\n\tsys read(fd)\n\tblock fd != 0\n\tman read(2)\n\tdoc R.\n", "does not test the timeout"},
 		{"unknown keyword", "frobnicate\n", "unknown keyword"},
 		{"libc call with 7 arguments off darwin", "libc libc.so\ncall R\n\tgo (a int) ()\n\tsys r(a, a, a, a, a, a, a)\n\tblock never\n\tman r(2)\n\tdoc R.\n", "only on darwin"},
+		{"DLL call without fail", "call R\n\tgo (a int) ()\n\tsys R(a)\n\tdll k.dll\n\tblock never\n\tman r(2)\n\tdoc R.\n", "needs fail zero or fail ntstatus"},
+		{"fail ntstatus without a status", "call R\n\tgo (a int) ()\n\tsys R(a)\n\tdll k.dll\n\tfail ntstatus\n\tblock never\n\tman r(2)\n\tdoc R.\n", "first result of type windows.NTStatus"},
+		{"failclear of no result", "call R\n\tgo (a int) ()\n\tsys R(a)\n\tdll k.dll\n\tfail zero\n\tfailclear n\n\tblock never\n\tman r(2)\n\tdoc R.\n", "failclear n names no result"},
+		{"hoterr without DLL calls", "hoterr WAIT_TIMEOUT\n", "hoterr is for specs with DLL calls"},
 		{"libc call with 10 arguments", "libc libc.so\ncall R\n\tgo (a int) ()\n\tsys r(a, a, a, a, a, a, a, a, a, a)\n\tblock never\n\tman r(2)\n\tdoc R.\n", "too many arguments"},
 	}
 	for _, tt := range tests {

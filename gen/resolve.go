@@ -86,8 +86,10 @@ func (s *Spec) sizeAlign(typ string, t Target) (size, align int64, err error) {
 		return 4, 4, nil
 	case "int64", "uint64", "float64":
 		return 8, word, nil
-	case "int", "uint", "uintptr":
+	case "int", "uint", "uintptr", "windows.Handle":
 		return word, word, nil
+	case "windows.NTStatus":
+		return 4, 4, nil
 	}
 	if strings.HasPrefix(typ, "*") {
 		return word, word, nil

@@ -15,6 +15,7 @@ type Spec struct {
 	AsOf    string
 	ManURL  string // man page address, with {page} and {section} to fill in
 	Libc    string // the C library calls go through (darwin, OpenBSD); "" for raw system calls
+	HotErrs []string // Windows: errors of package windows returned without allocating
 	Targets []Target
 	Groups  map[string][]string // group name -> keys
 	Types   []*TypeDecl
@@ -94,6 +95,9 @@ type Call struct {
 	Doc     []string
 	FDs     map[string]string // parameter or result -> descriptor kind
 	Outs    []string          // pointer and slice parameters the kernel writes
+	DLL     string            // Windows: the System32 DLL the function is in
+	Fail    string            // Windows: how failure shows, "zero" or "ntstatus"
+	Clear   []string          // Windows: results zeroed when the call fails
 }
 
 // ParseSpec reads a spec. name is used in error messages and headers.
@@ -181,6 +185,8 @@ func (p *specParser) topLevel(f []string, text string) error {
 			return fmt.Errorf("libc takes the path of the library")
 		}
 		s.Libc = f[1]
+	case "hoterr":
+		s.HotErrs = append(s.HotErrs, f[1:]...)
 	case "target":
 		for _, t := range f[1:] {
 			goos, goarch, ok := strings.Cut(t, "/")
@@ -293,6 +299,12 @@ func (p *specParser) inBlock(f []string, text, doc string) error {
 			}
 		case "out":
 			c.Outs = f[1:]
+		case "dll":
+			c.DLL = arg
+		case "fail":
+			c.Fail = arg
+		case "failclear":
+			c.Clear = f[1:]
 		default:
 			return fmt.Errorf("unknown call attribute %q", f[0])
 		}
@@ -385,6 +397,25 @@ func (s *Spec) check() error {
 		if c.GoSig == "" || c.Sys == "" || c.Block == "" || c.Man == "" || len(c.Doc) == 0 {
 			return fmt.Errorf("call %s needs go, sys, block, man and doc", c.Name)
 		}
+		if (c.DLL != "") != (c.Fail != "") || (c.Fail != "" && c.Fail != "zero" && c.Fail != "ntstatus") {
+			return fmt.Errorf("call %s: a DLL call needs fail zero or fail ntstatus, and only a DLL call has fail", c.Name)
+		}
+		if c.DLL != "" && (s.Libc != "" || c.Cloexec != "") {
+			return fmt.Errorf("call %s: a DLL call takes no libc and no cloexec", c.Name)
+		}
+	}
+	if len(s.HotErrs) > 0 && !s.windows() {
+		return fmt.Errorf("hoterr is for specs with DLL calls")
 	}
 	return nil
+}
+
+// windows reports whether the spec's calls are Windows DLL calls.
+func (s *Spec) windows() bool {
+	for _, c := range s.Calls {
+		if c.DLL != "" {
+			return true
+		}
+	}
+	return false
 }
