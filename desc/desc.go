@@ -42,7 +42,7 @@ type Call struct {
 	C       string `json:"c"`       // the C prototype
 	Syscall string `json:"syscall"` // the kernel entry point it calls
 	// DLL is the Windows DLL the function Syscall names is in; "" for system calls.
-	DLL string `json:"dll,omitempty"`
+	DLL     string `json:"dll,omitempty"`
 	Args    []Arg  `json:"args"`    // the Go parameters, in order
 	Results []Arg  `json:"results"` // the Go results, err excluded
 	// Blocks is "never" (raw path), "always" (may block), or "unless-zero-timeout".

@@ -13,8 +13,8 @@ type Spec struct {
 	File    string // path as given, named in generated headers
 	Package string
 	AsOf    string
-	ManURL  string // man page address, with {page} and {section} to fill in
-	Libc    string // the C library calls go through (darwin, OpenBSD); "" for raw system calls
+	ManURL  string   // man page address, with {page} and {section} to fill in
+	Libc    string   // the C library calls go through (darwin, OpenBSD); "" for raw system calls
 	HotErrs []string // Windows: errors of package windows returned without allocating
 	Targets []Target
 	Groups  map[string][]string // group name -> keys
