@@ -18,8 +18,9 @@ import (
 )
 
 const (
-	module = "github.com/eventq/eventq"
-	xunix  = "golang.org/x/sys/unix"
+	module   = "github.com/eventq/eventq"
+	xunix    = "golang.org/x/sys/unix"
+	xwindows = "golang.org/x/sys/windows"
 )
 
 // checked is one of this module's packages and the targets it is checked on.
@@ -31,6 +32,8 @@ type checked struct {
 	// absent names the constants x/sys does not define. Every other
 	// constant must be compared, so a broken lookup cannot pass by comparing nothing.
 	absent []string
+	// xpkg is the x/sys package compared with: x/sys/unix unless set.
+	xpkg string
 }
 
 var linuxArches = []string{"386", "amd64", "arm", "arm64", "loong64", "mips", "mipsle",
@@ -108,6 +111,15 @@ var packages = []checked{
 			"LIO_SYNC", "LIO_DSYNC", "LIO_MLOCK", "LIO_NOWAIT", "LIO_WAIT",
 			"SIGEV_NONE", "SIGEV_SIGNAL", "SIGEV_THREAD", "SIGEV_KEVENT", "SIGEV_THREAD_ID",
 			"O_DSYNC", // x/sys's FreeBSD files predate it
+		},
+	},
+	{
+		pkg:     "iocp",
+		targets: targets("windows", "386", "amd64", "arm64"),
+		xpkg:    xwindows,
+		// x/sys has no OVERLAPPED_ENTRY; the flags and rights are compared.
+		absent: []string{
+			"CREATE_WAITABLE_TIMER_MANUAL_RESET", "CREATE_WAITABLE_TIMER_HIGH_RESOLUTION", // x/sys does not bind CreateWaitableTimerExW
 		},
 	},
 	{
@@ -192,7 +204,11 @@ func TestAgainstXSys(t *testing.T) {
 		for _, target := range c.targets {
 			t.Run(c.pkg+"/"+target, func(t *testing.T) {
 				goos, goarch, _ := strings.Cut(target, "/")
-				ours, theirs := load(t, goos, goarch, module+"/"+c.pkg, xunix)
+				xpkg := c.xpkg
+				if xpkg == "" {
+					xpkg = xunix
+				}
+				ours, theirs := load(t, goos, goarch, module+"/"+c.pkg, xpkg)
 				sizes := types.SizesFor("gc", goarch)
 				compareConsts(t, c, goos, goarch, ours, theirs, used)
 				for o, x := range c.structs {
