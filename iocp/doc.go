@@ -11,7 +11,8 @@
 // # Calls and errors
 //
 // Each function calls one DLL function, with its arguments in C order and
-// its out-parameters as results. Functions are looked up in System32's
+// its out-parameters as results. A slice longer than a C count can hold
+// gives EINVAL without a call. Functions are looked up in System32's
 // kernel32.dll and ntdll.dll on first use: on a Windows that lacks one
 // (GetOverlappedResultEx before Windows 8, the wait completion packet calls
 // before Windows 8 and under Wine 8), the call returns the lookup error, a
@@ -55,8 +56,11 @@
 //	// ... GetQueuedCompletionStatus returns &o.ov ...
 //	o.pin.Unpin() // only after the packet came
 //
-// The completion key and PostQueuedCompletionStatus's overlapped come back
-// unread: use integer tokens (an index into your table), not Go pointers.
+// The completion key comes back unread: make it an integer token (an index
+// into your table), not a Go pointer. A packet's overlapped comes back as a
+// *windows.Overlapped, a Go pointer: what you post (PostQueuedCompletionStatus,
+// NtAssociateWaitCompletionPacket's apcContext) must be nil or the address of
+// a pinned object, never a number that is not an address.
 // GetQueuedCompletionStatusEx writes the overlapped pointers of the packets
 // into entries: they are valid because the OVERLAPPEDs are pinned, not
 // because entries refers to them.

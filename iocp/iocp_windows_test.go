@@ -157,8 +157,7 @@ func TestFileRead(t *testing.T) {
 	}
 }
 
-// unsafePointer returns the address an OVERLAPPED pointer holds: a packet's
-// overlapped may be an integer token that points nowhere.
+// unsafePointer returns the address an OVERLAPPED pointer holds.
 func unsafePointer(ov *windows.Overlapped) uintptr { return uintptr(unsafe.Pointer(ov)) }
 
 // Every call on its common paths, failures included, allocates nothing.

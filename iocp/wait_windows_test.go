@@ -139,7 +139,9 @@ func TestWaitPacketEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer windows.CloseHandle(event)
-	const key, token, info = 11, 0x7070, 99
+	const key, info = 11, 99
+	ctx := newOp(t) // the packet's overlapped: the address of a pinned object
+	token := unsafePointer(&ctx.ov)
 	status, signaled, err := NtAssociateWaitCompletionPacket(packet, port, event, key, token, windows.STATUS_SUCCESS, info)
 	if err != nil || signaled {
 		t.Fatalf("NtAssociateWaitCompletionPacket: status %#x, already signaled %v, %v", uint32(status), signaled, err)
@@ -149,7 +151,7 @@ func TestWaitPacketEvent(t *testing.T) {
 	}
 	windows.SetEvent(event)
 	bytes, k, ov, err := GetQueuedCompletionStatus(port, wait)
-	if err != nil || k != key || uintptr(unsafePointer(ov)) != token || bytes != info {
+	if err != nil || k != key || ov != &ctx.ov || bytes != info {
 		t.Fatalf("packet: %d bytes, key %d, overlapped %p, %v; want %d, %d, %#x", bytes, k, ov, err, info, key, token)
 	}
 	// Associated again to an event already signaled.

@@ -311,9 +311,12 @@ func GetQueuedCompletionStatusEx(port windows.Handle, entries []OverlappedEntry,
 // NtAssociateWaitCompletionPacket arms packet: when target (an event, a timer, a
 // process, ...) is signaled, one packet is queued to port. Dequeued, it carries key
 // as its key, apcContext as its overlapped, information as its byte count and
-// ioStatus as its status. apcContext comes back as an OVERLAPPED pointer that is
-// never read: use an integer token. signaled reports whether target was already
-// signaled. The association ends with the packet; associate again for the next.
+// ioStatus as its status. apcContext comes back in a Go pointer
+// (*windows.Overlapped) that the kernel never reads: make it 0 and carry your
+// data in key, or the address of a pinned object. Any other number can crash
+// the runtime (values below 4096 in a pointer fail its checks). signaled reports
+// whether target was already signaled. The association ends with the packet;
+// associate again for the next.
 //
 // It does not block.
 // It calls NtAssociateWaitCompletionPacket in ntdll.dll, looked up on first use: where
@@ -387,9 +390,9 @@ func NtCreateWaitCompletionPacket(access uint32, attrs *windows.OBJECT_ATTRIBUTE
 }
 
 // PostQueuedCompletionStatus queues a packet of your own: a dequeue hands back
-// bytes, key and overlapped unread. overlapped need not point to an OVERLAPPED
-// (the kernel never reads it), but it must not be a Go pointer the collector
-// could free before the packet is dequeued: pass nil and use key, or pin it.
+// bytes, key and overlapped unread. Carry your data in key, an integer token,
+// and pass nil; an overlapped that is not nil must be the address of a pinned
+// object, as it comes back in a Go pointer.
 //
 // It does not block.
 // It calls PostQueuedCompletionStatus in kernel32.dll, looked up on first use: where
