@@ -306,11 +306,13 @@ func (s *Spec) items(t Target) ([]item, error) {
 		out = append(out, win...)
 	}
 	for _, c := range s.Calls {
-		render := s.renderCall
+		var code string
+		var err error
 		if c.DLL != "" {
-			render = func(c *Call, _ map[string]bool) (string, error) { return s.renderWinCall(c) }
+			code, err = s.renderWinCall(c)
+		} else {
+			code, err = s.renderCall(c, sysnums)
 		}
-		code, err := render(c, sysnums)
 		if err != nil {
 			return nil, fmt.Errorf("call %s on %s: %v", c.Name, t, err)
 		}

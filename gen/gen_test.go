@@ -138,6 +138,7 @@ func TestSpecErrors(t *testing.T) {
 		{"DLL call without fail", "call R\n\tgo (a int) ()\n\tsys R(a)\n\tdll k.dll\n\tblock never\n\tman r(2)\n\tdoc R.\n", "needs fail zero or fail ntstatus"},
 		{"fail ntstatus without a status", "call R\n\tgo (a int) ()\n\tsys R(a)\n\tdll k.dll\n\tfail ntstatus\n\tblock never\n\tman r(2)\n\tdoc R.\n", "first result of type windows.NTStatus"},
 		{"failclear of no result", "call R\n\tgo (a int) ()\n\tsys R(a)\n\tdll k.dll\n\tfail zero\n\tfailclear n\n\tblock never\n\tman r(2)\n\tdoc R.\n", "failclear n names no result"},
+		{"DLL and system calls mixed", "call R\n\tgo (a int) ()\n\tsys R(a)\n\tdll k.dll\n\tfail zero\n\tblock never\n\tman r(2)\n\tdoc R.\ncall S\n\tgo (a int) ()\n\tsys s(a)\n\tblock never\n\tman s(2)\n\tdoc S.\n", "every call needs dll"},
 		{"hoterr without DLL calls", "hoterr WAIT_TIMEOUT\n", "hoterr is for specs with DLL calls"},
 		{"libc call with 10 arguments", "libc libc.so\ncall R\n\tgo (a int) ()\n\tsys r(a, a, a, a, a, a, a, a, a, a)\n\tblock never\n\tman r(2)\n\tdoc R.\n", "too many arguments"},
 	}

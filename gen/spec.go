@@ -404,6 +404,11 @@ func (s *Spec) check() error {
 			return fmt.Errorf("call %s: a DLL call takes no libc and no cloexec", c.Name)
 		}
 	}
+	for _, c := range s.Calls {
+		if s.windows() && c.DLL == "" {
+			return fmt.Errorf("call %s: in a spec of DLL calls, every call needs dll", c.Name)
+		}
+	}
 	if len(s.HotErrs) > 0 && !s.windows() {
 		return fmt.Errorf("hoterr is for specs with DLL calls")
 	}
