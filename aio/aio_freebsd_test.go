@@ -80,7 +80,8 @@ func TestSigval(t *testing.T) {
 	}
 }
 
-// The accessors write the bytes FreeBSD's sys/signal.h puts each field at:
+// The accessors write the bytes FreeBSD's sys/signal.h puts each field at
+// (the offsets are the spec's, asserted at compile time):
 // sigev_notify_kqueue is sigev_signo, and sigev_notify_kevent_flags (an
 // unsigned short) and sigev_notify_thread_id (an lwpid_t, int32) start the
 // union.
@@ -92,10 +93,10 @@ func TestSigeventAccessors(t *testing.T) {
 	s.SetNotifyKqueue(7, kqueue.EV_ONESHOT|kqueue.EV_CLEAR, 0x5eed)
 	raw := unsafe.Slice((*byte)(unsafe.Pointer(&s)), unsafe.Sizeof(s))
 	u := unsafe.Offsetof(s.Union)
-	if got := binary.LittleEndian.Uint32(raw[0:]); got != 3 {
-		t.Errorf("sigev_notify = %d; want SIGEV_KEVENT (3)", got)
+	if got := binary.LittleEndian.Uint32(raw[unsafe.Offsetof(s.Notify):]); got != uint32(SIGEV_KEVENT) {
+		t.Errorf("sigev_notify = %d; want SIGEV_KEVENT (%d)", got, SIGEV_KEVENT)
 	}
-	if got := binary.LittleEndian.Uint32(raw[4:]); got != 7 {
+	if got := binary.LittleEndian.Uint32(raw[unsafe.Offsetof(s.Signo):]); got != 7 {
 		t.Errorf("sigev_notify_kqueue = %d; want 7", got)
 	}
 	if got := binary.LittleEndian.Uint16(raw[u:]); got != uint16(kqueue.EV_ONESHOT|kqueue.EV_CLEAR) {

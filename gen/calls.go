@@ -63,48 +63,63 @@ func parseCall(c *Call) (params, results []param, sys *ast.CallExpr, err error) 
 	return params, results, sys, nil
 }
 
+// callParts is what a call's Go function is rendered from, for system,
+// libc and DLL calls alike.
+type callParts struct {
+	params, results []param
+	fn              string   // the kernel entry, C function or DLL function
+	args            []string // the arguments as uintptr expressions
+	checks          []string // Go ints the kernel reads as C int: out of range gives EINVAL
+	prelude         string   // statements computing some of args
+	ret             *param   // the first result not filled through a pointer: it takes the return value
+}
+
+// parts parses c and renders its arguments.
+func (s *Spec) parts(c *Call) (*callParts, error) {
+	params, results, sys, err := parseCall(c)
+	if err != nil {
+		return nil, err
+	}
+	if c.Block != "never" && c.Block != "always" && !strings.Contains(c.Block, "timeout") {
+		return nil, fmt.Errorf("block condition %q does not test the timeout", c.Block)
+	}
+	p := &callParts{params: params, results: results, fn: types.ExprString(sys.Fun)}
+	var prelude strings.Builder
+	outs := map[string]bool{} // results filled through a pointer
+	for _, a := range sys.Args {
+		arg, err := s.sysArg(a, c, params, results, &p.checks, &prelude, outs)
+		if err != nil {
+			return nil, err
+		}
+		p.args = append(p.args, arg)
+	}
+	p.prelude = prelude.String()
+	for i := range results {
+		if !outs[results[i].name] {
+			p.ret = &results[i]
+			break
+		}
+	}
+	return p, nil
+}
+
 // renderCall writes the Go function of a call. sysnums holds the system calls
 // the target has.
 func (s *Spec) renderCall(c *Call, sysnums map[string]bool) (string, error) {
-	params, results, sys, err := parseCall(c)
+	p, err := s.parts(c)
 	if err != nil {
 		return "", err
 	}
-	kernel := types.ExprString(sys.Fun)
+	params, results, kernel, checks, args, ret := p.params, p.results, p.fn, p.checks, p.args, p.ret
 	if s.Libc == "" && !sysnums[kernel] {
 		return "", fmt.Errorf("no system call number for %s", kernel)
 	}
-	if c.Block != "never" && c.Block != "always" && !strings.Contains(c.Block, "timeout") {
-		return "", fmt.Errorf("block condition %q does not test the timeout", c.Block)
-	}
-	if len(sys.Args) > 6 && (s.Libc == "" || len(sys.Args) > 9) {
+	if len(args) > 6 && (s.Libc == "" || len(args) > 9) {
 		return "", fmt.Errorf("too many arguments")
 	}
-	if len(sys.Args) > 6 && slices.ContainsFunc(s.Targets, func(t Target) bool { return t.GOOS != "darwin" }) {
+	if len(args) > 6 && slices.ContainsFunc(s.Targets, func(t Target) bool { return t.GOOS != "darwin" }) {
 		// Only darwin's runtime has the 9-argument libc entry points.
 		return "", fmt.Errorf("more than 6 arguments through libc work only on darwin")
-	}
-
-	var (
-		checks  []string // Go ints the kernel reads as C int: out of range gives EINVAL
-		prelude strings.Builder
-		args    []string
-		outs    = map[string]bool{} // results filled through a pointer
-	)
-	for _, a := range sys.Args {
-		arg, err := s.sysArg(a, c, params, results, &checks, &prelude, outs)
-		if err != nil {
-			return "", err
-		}
-		args = append(args, arg)
-	}
-	// The first result not filled through a pointer takes the return value.
-	var ret *param
-	for i := range results {
-		if !outs[results[i].name] {
-			ret = &results[i]
-			break
-		}
 	}
 
 	var b strings.Builder
@@ -151,7 +166,7 @@ func (s *Spec) renderCall(c *Call, sysnums map[string]bool) (string, error) {
 	if len(checks) > 0 {
 		fmt.Fprintf(&b, "if %s {\n%s}\n", strings.Join(checks, " || "), fail("unix.EINVAL"))
 	}
-	b.WriteString(prelude.String())
+	b.WriteString(p.prelude)
 
 	nargs, raw, entry := entryPoints(s.Libc != "", len(args))
 	for len(args) < nargs {

@@ -29,34 +29,11 @@ func modVar(dll string) string {
 
 // renderWinCall writes the Go function of a DLL call.
 func (s *Spec) renderWinCall(c *Call) (string, error) {
-	params, results, sys, err := parseCall(c)
+	p, err := s.parts(c)
 	if err != nil {
 		return "", err
 	}
-	fn := types.ExprString(sys.Fun)
-	if c.Block != "never" && c.Block != "always" && !strings.Contains(c.Block, "timeout") {
-		return "", fmt.Errorf("block condition %q does not test the timeout", c.Block)
-	}
-	var (
-		checks  []string
-		prelude strings.Builder
-		args    []string
-		outs    = map[string]bool{}
-	)
-	for _, a := range sys.Args {
-		arg, err := s.sysArg(a, c, params, results, &checks, &prelude, outs)
-		if err != nil {
-			return "", err
-		}
-		args = append(args, arg)
-	}
-	var ret *param
-	for i := range results {
-		if !outs[results[i].name] {
-			ret = &results[i]
-			break
-		}
-	}
+	params, results, fn, checks, args, ret := p.params, p.results, p.fn, p.checks, p.args, p.ret
 	if c.Fail != "zero" && len(c.Clear) > 0 {
 		return "", fmt.Errorf("failclear is for fail zero")
 	}
@@ -87,7 +64,7 @@ func (s *Spec) renderWinCall(c *Call) (string, error) {
 		fmt.Fprintf(&b, "if %s {\nerr = syscall.EINVAL\nreturn\n}\n", strings.Join(checks, " || "))
 	}
 	fmt.Fprintf(&b, "if err = %s.Find(); err != nil {\nreturn\n}\n", procVar(fn))
-	b.WriteString(prelude.String())
+	b.WriteString(p.prelude)
 	call := fmt.Sprintf("syscall.SyscallN(%s.Addr(), %s)", procVar(fn), strings.Join(args, ", "))
 	switch c.Fail {
 	case "zero":
