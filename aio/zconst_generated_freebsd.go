@@ -6,9 +6,8 @@
 package aio
 
 import (
+	"github.com/eventq/eventq/internal/named"
 	"slices"
-	"strconv"
-	"unsafe"
 )
 
 // Named is a named value of one of this package's types: its C name and value.
@@ -17,53 +16,11 @@ type Named[T any] struct {
 	Value T
 }
 
-type integer interface {
-	~int8 | ~int16 | ~int32 | ~int64 | ~int | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uint | ~uintptr
-}
-
-// formatFlags names the bits of v, in table order, and shows the rest in hex.
-func formatFlags[T integer](v T, table []Named[T]) string {
-	var b []byte
-	for _, n := range table {
-		if n.Value != 0 && v&n.Value == n.Value {
-			if len(b) > 0 {
-				b = append(b, '|')
-			}
-			b = append(b, n.Name...)
-			v &^= n.Value
-		}
-	}
-	if v != 0 || len(b) == 0 {
-		if len(b) > 0 {
-			b = append(b, '|')
-		}
-		bits := uint64(v) & (1<<(8*unsafe.Sizeof(v)) - 1)
-		if bits != 0 {
-			b = append(b, "0x"...)
-		}
-		b = strconv.AppendUint(b, bits, 16)
-	}
-	return string(b)
-}
-
-// formatEnum names v, or shows it as typ(n).
-func formatEnum[T integer](v T, typ string, table []Named[T]) string {
-	for _, n := range table {
-		if n.Value == v {
-			return n.Name
-		}
-	}
-	if v < 0 {
-		return typ + "(" + strconv.FormatInt(int64(v), 10) + ")"
-	}
-	return typ + "(" + strconv.FormatUint(uint64(v), 10) + ")"
-}
-
 // SigevNotify is how a Sigevent notifies (sys/signal.h).
 type SigevNotify int32
 
 // String returns the C name of v, or SigevNotify(n) for a value without a name.
-func (v SigevNotify) String() string { return formatEnum(v, "SigevNotify", sigevNotifyNames) }
+func (v SigevNotify) String() string { return named.FormatEnum(v, "SigevNotify", sigevNotifyNames) }
 
 // SigevNotifyValues returns every named value of SigevNotify, in spec order.
 func SigevNotifyValues() []Named[SigevNotify] { return slices.Clone(sigevNotifyNames) }
@@ -80,7 +37,7 @@ var sigevNotifyNames = []Named[SigevNotify]{
 type LioOpcode int32
 
 // String returns the C name of v, or LioOpcode(n) for a value without a name.
-func (v LioOpcode) String() string { return formatEnum(v, "LioOpcode", lioOpcodeNames) }
+func (v LioOpcode) String() string { return named.FormatEnum(v, "LioOpcode", lioOpcodeNames) }
 
 // LioOpcodeValues returns every named value of LioOpcode, in spec order.
 func LioOpcodeValues() []Named[LioOpcode] { return slices.Clone(lioOpcodeNames) }
@@ -101,7 +58,7 @@ var lioOpcodeNames = []Named[LioOpcode]{
 type LioMode int32
 
 // String returns the C name of v, or LioMode(n) for a value without a name.
-func (v LioMode) String() string { return formatEnum(v, "LioMode", lioModeNames) }
+func (v LioMode) String() string { return named.FormatEnum(v, "LioMode", lioModeNames) }
 
 // LioModeValues returns every named value of LioMode, in spec order.
 func LioModeValues() []Named[LioMode] { return slices.Clone(lioModeNames) }
@@ -115,7 +72,7 @@ var lioModeNames = []Named[LioMode]{
 type CancelResult int32
 
 // String returns the C name of v, or CancelResult(n) for a value without a name.
-func (v CancelResult) String() string { return formatEnum(v, "CancelResult", cancelResultNames) }
+func (v CancelResult) String() string { return named.FormatEnum(v, "CancelResult", cancelResultNames) }
 
 // CancelResultValues returns every named value of CancelResult, in spec order.
 func CancelResultValues() []Named[CancelResult] { return slices.Clone(cancelResultNames) }
@@ -130,7 +87,7 @@ var cancelResultNames = []Named[CancelResult]{
 type FsyncOp int32
 
 // String returns the C name of v, or FsyncOp(n) for a value without a name.
-func (v FsyncOp) String() string { return formatEnum(v, "FsyncOp", fsyncOpNames) }
+func (v FsyncOp) String() string { return named.FormatEnum(v, "FsyncOp", fsyncOpNames) }
 
 // FsyncOpValues returns every named value of FsyncOp, in spec order.
 func FsyncOpValues() []Named[FsyncOp] { return slices.Clone(fsyncOpNames) }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/eventq/eventq/desc"
+	"github.com/eventq/eventq/internal/named"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -85,9 +86,9 @@ func TestDescriptionComplete(t *testing.T) {
 	}
 }
 
-func valuesOf[T integer](named []Named[T]) []desc.Value {
+func valuesOf[T named.Integer](values []Named[T]) []desc.Value {
 	var out []desc.Value
-	for _, n := range named {
+	for _, n := range values {
 		out = append(out, desc.Value{Name: n.Name, Value: int64(n.Value)})
 	}
 	return out

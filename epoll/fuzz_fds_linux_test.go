@@ -11,6 +11,7 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/eventq/eventq/internal/named"
 	"golang.org/x/sys/unix"
 )
 
@@ -307,7 +308,7 @@ func FuzzString(f *testing.F) {
 }
 
 func roundTrip[T interface {
-	integer
+	named.Integer
 	String() string
 }](t *testing.T, v T, values []Named[T], flags bool) {
 	s := v.String()

@@ -34,6 +34,8 @@ const (
 // EpollEvent is struct epoll_event (linux/eventpoll.h). Data is the
 // epoll_data union, kept as bytes so that the struct has the kernel's
 // size and packing everywhere; use the Fd, U32 and U64 accessors.
+//
+// Layout on this target: packed on x86-64; 4-byte alignment of __u64 on i386.
 type EpollEvent struct {
 	Events Events
 	Data   [8]byte // union epoll_data

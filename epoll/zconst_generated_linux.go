@@ -6,9 +6,8 @@
 package epoll
 
 import (
+	"github.com/eventq/eventq/internal/named"
 	"slices"
-	"strconv"
-	"unsafe"
 )
 
 // Named is a named value of one of this package's types: its C name and value.
@@ -17,54 +16,12 @@ type Named[T any] struct {
 	Value T
 }
 
-type integer interface {
-	~int8 | ~int16 | ~int32 | ~int64 | ~int | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uint | ~uintptr
-}
-
-// formatFlags names the bits of v, in table order, and shows the rest in hex.
-func formatFlags[T integer](v T, table []Named[T]) string {
-	var b []byte
-	for _, n := range table {
-		if n.Value != 0 && v&n.Value == n.Value {
-			if len(b) > 0 {
-				b = append(b, '|')
-			}
-			b = append(b, n.Name...)
-			v &^= n.Value
-		}
-	}
-	if v != 0 || len(b) == 0 {
-		if len(b) > 0 {
-			b = append(b, '|')
-		}
-		bits := uint64(v) & (1<<(8*unsafe.Sizeof(v)) - 1)
-		if bits != 0 {
-			b = append(b, "0x"...)
-		}
-		b = strconv.AppendUint(b, bits, 16)
-	}
-	return string(b)
-}
-
-// formatEnum names v, or shows it as typ(n).
-func formatEnum[T integer](v T, typ string, table []Named[T]) string {
-	for _, n := range table {
-		if n.Value == v {
-			return n.Name
-		}
-	}
-	if v < 0 {
-		return typ + "(" + strconv.FormatInt(int64(v), 10) + ")"
-	}
-	return typ + "(" + strconv.FormatUint(uint64(v), 10) + ")"
-}
-
 // CreateFlags are the flags of epoll_create1(2) (linux/eventpoll.h).
 type CreateFlags int32
 
 // String returns the C names of the bits set in v, joined by "|", followed
 // by any bits without a name in hex; "0" if none is set.
-func (v CreateFlags) String() string { return formatFlags(v, createFlagsNames) }
+func (v CreateFlags) String() string { return named.FormatFlags(v, createFlagsNames) }
 
 // CreateFlagsValues returns every named value of CreateFlags, in spec order.
 func CreateFlagsValues() []Named[CreateFlags] { return slices.Clone(createFlagsNames) }
@@ -77,7 +34,7 @@ var createFlagsNames = []Named[CreateFlags]{
 type CtlOp int32
 
 // String returns the C name of v, or CtlOp(n) for a value without a name.
-func (v CtlOp) String() string { return formatEnum(v, "CtlOp", ctlOpNames) }
+func (v CtlOp) String() string { return named.FormatEnum(v, "CtlOp", ctlOpNames) }
 
 // CtlOpValues returns every named value of CtlOp, in spec order.
 func CtlOpValues() []Named[CtlOp] { return slices.Clone(ctlOpNames) }
@@ -95,7 +52,7 @@ type Events uint32
 
 // String returns the C names of the bits set in v, joined by "|", followed
 // by any bits without a name in hex; "0" if none is set.
-func (v Events) String() string { return formatFlags(v, eventsNames) }
+func (v Events) String() string { return named.FormatFlags(v, eventsNames) }
 
 // EventsValues returns every named value of Events, in spec order.
 func EventsValues() []Named[Events] { return slices.Clone(eventsNames) }
@@ -125,7 +82,7 @@ type EventfdFlags int32
 
 // String returns the C names of the bits set in v, joined by "|", followed
 // by any bits without a name in hex; "0" if none is set.
-func (v EventfdFlags) String() string { return formatFlags(v, eventfdFlagsNames) }
+func (v EventfdFlags) String() string { return named.FormatFlags(v, eventfdFlagsNames) }
 
 // EventfdFlagsValues returns every named value of EventfdFlags, in spec order.
 func EventfdFlagsValues() []Named[EventfdFlags] { return slices.Clone(eventfdFlagsNames) }
@@ -141,7 +98,7 @@ type TimerfdFlags int32
 
 // String returns the C names of the bits set in v, joined by "|", followed
 // by any bits without a name in hex; "0" if none is set.
-func (v TimerfdFlags) String() string { return formatFlags(v, timerfdFlagsNames) }
+func (v TimerfdFlags) String() string { return named.FormatFlags(v, timerfdFlagsNames) }
 
 // TimerfdFlagsValues returns every named value of TimerfdFlags, in spec order.
 func TimerfdFlagsValues() []Named[TimerfdFlags] { return slices.Clone(timerfdFlagsNames) }
@@ -156,7 +113,7 @@ type TimerfdSettimeFlags int32
 
 // String returns the C names of the bits set in v, joined by "|", followed
 // by any bits without a name in hex; "0" if none is set.
-func (v TimerfdSettimeFlags) String() string { return formatFlags(v, timerfdSettimeFlagsNames) }
+func (v TimerfdSettimeFlags) String() string { return named.FormatFlags(v, timerfdSettimeFlagsNames) }
 
 // TimerfdSettimeFlagsValues returns every named value of TimerfdSettimeFlags, in spec order.
 func TimerfdSettimeFlagsValues() []Named[TimerfdSettimeFlags] {
@@ -173,7 +130,7 @@ type SignalfdFlags int32
 
 // String returns the C names of the bits set in v, joined by "|", followed
 // by any bits without a name in hex; "0" if none is set.
-func (v SignalfdFlags) String() string { return formatFlags(v, signalfdFlagsNames) }
+func (v SignalfdFlags) String() string { return named.FormatFlags(v, signalfdFlagsNames) }
 
 // SignalfdFlagsValues returns every named value of SignalfdFlags, in spec order.
 func SignalfdFlagsValues() []Named[SignalfdFlags] { return slices.Clone(signalfdFlagsNames) }
@@ -187,7 +144,7 @@ var signalfdFlagsNames = []Named[SignalfdFlags]{
 type ClockID int32
 
 // String returns the C name of v, or ClockID(n) for a value without a name.
-func (v ClockID) String() string { return formatEnum(v, "ClockID", clockIDNames) }
+func (v ClockID) String() string { return named.FormatEnum(v, "ClockID", clockIDNames) }
 
 // ClockIDValues returns every named value of ClockID, in spec order.
 func ClockIDValues() []Named[ClockID] { return slices.Clone(clockIDNames) }
@@ -211,7 +168,7 @@ var clockIDNames = []Named[ClockID]{
 type SigmaskHow int32
 
 // String returns the C name of v, or SigmaskHow(n) for a value without a name.
-func (v SigmaskHow) String() string { return formatEnum(v, "SigmaskHow", sigmaskHowNames) }
+func (v SigmaskHow) String() string { return named.FormatEnum(v, "SigmaskHow", sigmaskHowNames) }
 
 // SigmaskHowValues returns every named value of SigmaskHow, in spec order.
 func SigmaskHowValues() []Named[SigmaskHow] { return slices.Clone(sigmaskHowNames) }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eventq/eventq/internal/targets"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -48,20 +49,25 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// testTable is the target table of the golden specs.
+func testTable(t *testing.T) targets.Table {
+	src, err := os.ReadFile("testdata/targets.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, err := targets.Parse("testdata/targets.txt", string(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tb
+}
+
 func golden(t *testing.T, name string, want []string) {
-	f, err := os.Open("testdata/" + name + ".spec")
+	m, err := load("testdata/"+name+".spec", testTable(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	spec, err := ParseSpec("gen/testdata/"+name+".spec", f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := Generate(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := Emit(m)
 	var names []string
 	for name := range files {
 		names = append(names, name)
@@ -96,59 +102,116 @@ func golden(t *testing.T, name string, want []string) {
 	}
 }
 
-// Generating twice gives the same bytes.
+// Generating twice gives the same bytes, for every spec.
 func TestDeterministic(t *testing.T) {
-	src, err := os.ReadFile("spec/epoll_linux.spec")
-	if err != nil {
-		t.Fatal(err)
+	specs, _ := filepath.Glob("spec/*.spec")
+	if len(specs) < 8 {
+		t.Fatalf("found %d specs", len(specs))
 	}
-	var outs []map[string][]byte
-	for i := 0; i < 2; i++ {
-		spec, err := ParseSpec("gen/spec/epoll_linux.spec", strings.NewReader(string(src)))
-		if err != nil {
-			t.Fatal(err)
+	for _, spec := range specs {
+		var outs []map[string][]byte
+		for i := 0; i < 2; i++ {
+			m, err := load(spec, targets.All())
+			if err != nil {
+				t.Fatal(err)
+			}
+			outs = append(outs, Emit(m))
 		}
-		files, err := Generate(spec)
-		if err != nil {
-			t.Fatal(err)
+		if diff := cmp.Diff(outs[0], outs[1]); diff != "" {
+			t.Errorf("%s: two runs differ:\n%s", spec, diff)
 		}
-		outs = append(outs, files)
-	}
-	if diff := cmp.Diff(outs[0], outs[1]); diff != "" {
-		t.Errorf("two runs differ:\n%s", diff)
 	}
 }
 
+// Every mistake the spec and model stages find is reported with its file
+// and line. The head takes lines 1 to 5; each case starts at line 6.
 func TestSpecErrors(t *testing.T) {
-	const head = "package p\nmanurl u\nasof x\ntarget linux/amd64 linux/arm64\ngroup g amd64\n"
+	const head = "package p\nmanurl u\nasof x\nsystem linux\ngroup g amd64\n"
+	const call = "call R\n\tgo (fd int) ()\n\tsys read(fd)\n\tblock never\n\tman read(2)\n\tdoc R.\n"
+	const sys = "sysnum\n\tread 0\n"
+	const dll = "call R\n\tgo (a int) (n int)\n\tsys R(a)\n\tdll k.dll\n"
 	tests := []struct{ name, spec, want string }{
-		{"two overrides match", "type T int32 enum\n\tA 1 amd64=2 g=3\n", "both match"},
-		{"no value", "type T int32 enum\n\tA amd64=2\n", "no value on linux/arm64"},
-		{"bad number", "type T int32 enum\n\tA 1x\n", "invalid syntax"},
-		{"duplicate constant", "type T int32 enum\n\tA 1\n\tA 2\n", "declared twice"},
-		{"no layout", "struct S\n\tlayout amd64\n\t\tA uint32 0\n\t\tsize 4\n", "no layout for linux/arm64"},
-		{"offset before Go's", "struct S\n\tlayout *\n\t\tA uint32 0\n\t\tB uint64 4\n\t\tsize 16\n", "Go places it at 8"},
-		{"wrong size", "struct S\n\tlayout *\n\t\tA uint32 0\n\t\tsize 2\n", "spec size 2"},
-		{"sysnum columns", "sysnum amd64 arm64\n\tread 0\n", "1 numbers for 2 columns"},
-		{"no sysnum", "sysnum amd64 arm64\n\tread 0 -\ncall R\n\tgo (fd int) ()\n\tsys read(fd)\n\tblock never\n\tman read(2)\n\tdoc R.\n", "no system call number for read"},
-		{"incomplete call", "call R\n\tgo (fd int) ()\n", "needs go, sys, block, man and doc"},
-		{"condition not on timeout", "sysnum amd64 arm64\n\tread 0 1\ncall R\n\tgo (fd int) ()\n\tsys read(fd)\n\tblock fd != 0\n\tman read(2)\n\tdoc R.\n", "does not test the timeout"},
-		{"unknown keyword", "frobnicate\n", "unknown keyword"},
-		{"libc call with 7 arguments off darwin", "libc libc.so\ncall R\n\tgo (a int) ()\n\tsys r(a, a, a, a, a, a, a)\n\tblock never\n\tman r(2)\n\tdoc R.\n", "only on darwin"},
-		{"DLL call without fail", "call R\n\tgo (a int) ()\n\tsys R(a)\n\tdll k.dll\n\tblock never\n\tman r(2)\n\tdoc R.\n", "needs fail zero or fail ntstatus"},
-		{"fail ntstatus without a status", "call R\n\tgo (a int) ()\n\tsys R(a)\n\tdll k.dll\n\tfail ntstatus\n\tblock never\n\tman r(2)\n\tdoc R.\n", "first result of type windows.NTStatus"},
-		{"failclear of no result", "call R\n\tgo (a int) ()\n\tsys R(a)\n\tdll k.dll\n\tfail zero\n\tfailclear n\n\tblock never\n\tman r(2)\n\tdoc R.\n", "failclear n names no result"},
-		{"DLL and system calls mixed", "call R\n\tgo (a int) ()\n\tsys R(a)\n\tdll k.dll\n\tfail zero\n\tblock never\n\tman r(2)\n\tdoc R.\ncall S\n\tgo (a int) ()\n\tsys s(a)\n\tblock never\n\tman s(2)\n\tdoc S.\n", "every call needs dll"},
-		{"hoterr without DLL calls", "hoterr WAIT_TIMEOUT\n", "hoterr is for specs with DLL calls"},
-		{"libc call with 10 arguments", "libc libc.so\ncall R\n\tgo (a int) ()\n\tsys r(a, a, a, a, a, a, a, a, a, a)\n\tblock never\n\tman r(2)\n\tdoc R.\n", "too many arguments"},
+		// syntax
+		{"indent with spaces", "type T int32 enum\n  A 1\n", "t.spec:7: indent with tabs"},
+		{"indented too deep", "type T int32 enum\n\t\tA 1\n", "t.spec:7: indented too deep"},
+		{"no such fragment", "type T int32 enum\n\tdoc T.\n\tuse F\n", "t.spec:8: no fragment F defined"},
+		{"fragment uses itself", "fragment F\n\tuse F\n", "t.spec:7: fragment F uses itself"},
+		{"fragment twice", "fragment F\n\tA 1\nfragment F\n\tA 1\n", "t.spec:8: fragment F defined twice"},
+		{"use at top level", "use F\n", "t.spec:6: want: use FRAGMENT, indented"},
+		{"include of no file", "include nope.spec\n", "t.spec:6: include: open"},
+		// header lines
+		{"unknown keyword", "frobnicate\n", "t.spec:6: unknown keyword"},
+		{"second package", "package q\n", "t.spec:6: a second package line"},
+		{"comment on a header line", "libc l.so # the C library\n", "t.spec:6: a libc line takes no # comment"},
+		{"unknown system", "group h plan9\n", "t.spec:6: group h: plan9 is not a target"},
+		{"group of nothing", "group h\n", "t.spec:6: want: group NAME KEY"},
+		{"hoterr without DLL calls", "hoterr WAIT_TIMEOUT\n", "t.spec:6: hoterr is for specs with DLL calls"},
+		// types and values
+		{"type without doc", "type T int32 enum\n\tA 1\n", "t.spec:6: type T needs doc lines"},
+		{"comment on a type line", "type T int32 enum # x\n\tdoc T.\n\tA 1\n", "t.spec:6: a type line takes no # comment"},
+		{"unsized underlying", "type T int enum\n\tdoc T.\n\tA 1\n", "t.spec:6: type T: underlying type int"},
+		{"two keys match", "type T int32 enum\n\tdoc T.\n\tA 1 amd64=2 g=3\n", "t.spec:8: keys amd64 and g both select linux/amd64"},
+		{"unknown key", "type T int32 enum\n\tdoc T.\n\tA 1 arm64=2\n", "t.spec:8: arm64 is not a target"},
+		{"no value", "type T int32 enum\n\tdoc T.\n\tA amd64=2\n", "t.spec:8: A has no value on linux/mips"},
+		{"default after a key", "type T int32 enum\n\tdoc T.\n\tA amd64=2 1\n", "t.spec:8: A: the default \"1\" must come before"},
+		{"bad number", "type T int32 enum\n\tdoc T.\n\tA 1x\n", "t.spec:8: A: \"1x\" is not an integer"},
+		{"value too big", "type T uint8 flags\n\tdoc T.\n\tA 0x100\n", "t.spec:8: A: 0x100 is not a value of uint8"},
+		{"negative unsigned", "type T uint64 flags\n\tdoc T.\n\tA -1\n", "t.spec:8: A: -1 is not a value of uint64"},
+		{"duplicate constant", "type T int32 enum\n\tdoc T.\n\tA 1\n\tA 2\n", "t.spec:9: A declared twice (first at t.spec:8)"},
+		// structs
+		{"no layout", "struct S\n\tdoc S.\n\tlayout amd64\n\t\tA uint32 0\n\t\tsize 4\n", "t.spec:6: struct S: no layout for linux/mips"},
+		{"two layouts match", "struct S\n\tdoc S.\n\tlayout amd64\n\t\tA uint32 0\n\t\tsize 4\n\tlayout g\n\t\tA uint32 0\n\t\tsize 4\n", "t.spec:11: keys amd64 and g both select linux/amd64"},
+		{"star among keys", "struct S\n\tdoc S.\n\tlayout amd64 *\n\t\tA uint32 0\n\t\tsize 4\n", "t.spec:8: want: layout KEY... or layout *"},
+		{"offset before Go's", "struct S\n\tdoc S.\n\tlayout *\n\t\tA uint32 0\n\t\tB uint64 4\n\t\tsize 16\n", "t.spec:10: struct S on linux/amd64: field B at offset 4, but Go places it at 8"},
+		{"wrong size", "struct S\n\tdoc S.\n\tlayout *\n\t\tA uint32 0\n\t\tsize 2\n", "t.spec:8: struct S on linux/amd64: Go size 4, spec size 2"},
+		{"unknown field type", "struct S\n\tdoc S.\n\tlayout *\n\t\tA Q 0\n\t\tsize 2\n", "t.spec:9: struct S: unknown field type \"Q\""},
+		{"comment on a size line", "struct S\n\tdoc S.\n\tlayout *\n\t\tA uint32 0\n\t\tsize 4 # bytes\n", "t.spec:10: a size line takes no # comment"},
+		{"no size", "struct S\n\tdoc S.\n\tlayout *\n\t\tA uint32 0\n", "t.spec:8: layout without a size line"},
+		// system call numbers
+		{"sysnum with keys", "sysnum amd64\n", "t.spec:6: a sysnum line takes no words"},
+		{"bad sysnum", "sysnum\n\tread 0 mips=x\n", "t.spec:7: sysnum read: \"x\" is not a system call number"},
+		{"no sysnum", "sysnum\n\tread 0 mips=-\n" + call, "t.spec:8: call R: no system call number for read on linux/mips"},
+		{"no sysnum at all", call, "t.spec:6: call R: no system call number for read on linux/amd64"},
+		// calls
+		{"incomplete call", "call R\n\tgo (fd int) ()\n", "t.spec:6: call R needs go, sys, block, man and doc"},
+		{"unknown attribute", sys + "call R\n\tgo (fd int) ()\n\tfrob x\n", "t.spec:10: unknown call attribute \"frob\""},
+		{"comment on an attribute", sys + "call R\n\tgo (fd int) ()\n\tsys read(fd)\n\tblock never\n\tman read(2) # the page\n\tdoc R.\n", "t.spec:12: a man line takes no # comment"},
+		{"attribute twice", sys + "call R\n\tgo (fd int) ()\n\tsys read(fd)\n\tsys read(fd)\n", "t.spec:11: call R: a second sys line"},
+		{"unnamed parameter", sys + "call R\n\tgo (int) ()\n\tsys read(fd)\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:9: call R: parameters and results must be named"},
+		{"argument not a parameter", sys + "call R\n\tgo (fd int) ()\n\tsys read(x)\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:10: call R: argument x is not a parameter"},
+		{"unsupported argument", sys + "call R\n\tgo (fd int) ()\n\tsys read(fd+1)\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:10: call R: unsupported argument fd + 1"},
+		{"block as Go", sys + "call R\n\tgo (fd int) ()\n\tsys read(fd)\n\tblock fd != 0\n\tman read(2)\n\tdoc R.\n", "t.spec:11: want: block never, block always, or block unless"},
+		{"block on no parameter", sys + "call R\n\tgo (fd int) ()\n\tsys read(fd)\n\tblock unless timeout zero\n\tman read(2)\n\tdoc R.\n", "t.spec:11: block: timeout is not a parameter"},
+		{"block empty on an int", sys + "call R\n\tgo (fd int) ()\n\tsys read(fd)\n\tblock unless fd empty\n\tman read(2)\n\tdoc R.\n", "t.spec:11: block: \"fd empty\": want P zero"},
+		{"block has of another type", "type T int32 flags\n\tdoc T.\n\tA 1\n" + sys + "call R\n\tgo (fd int) ()\n\tsys read(fd)\n\tblock unless fd has A\n\tman read(2)\n\tdoc R.\n", "t.spec:14: block: fd has A: not a constant of fd's type"},
+		{"ret count of no byte length", sys + "call R\n\tgo (fd int, s []int32) (n int)\n\tsys read(fd, s, len(s))\n\tret count s\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:11: ret count s: sys must pass sizeof(s)"},
+		{"ret as Go", sys + "call R\n\tgo (fd int) (n int)\n\tsys read(fd)\n\tret int(r0)\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:11: want: ret count SLICE"},
+		{"cloexec of no constant", sys + "call R\n\tgo (fd int) ()\n\tsys read(fd)\n\tcloexec X\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:11: cloexec X is not a constant"},
+		{"fd of no parameter", sys + "call R\n\tgo (fd int) ()\n\tfd q:epoll\n\tsys read(fd)\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:10: fd q:epoll names no parameter or result"},
+		{"out of an int", sys + "call R\n\tgo (fd int) ()\n\tout fd\n\tsys read(fd)\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:10: out fd names no pointer or slice parameter"},
+		{"libc call with 7 arguments off darwin", "libc libc.so\ncall R\n\tgo (a int) ()\n\tsys r(a, a, a, a, a, a, a)\n\tblock never\n\tman r(2)\n\tdoc R.\n", "t.spec:7: call R: more than 6 arguments through libc work only on darwin"},
+		{"libc call with 10 arguments", "libc libc.so\ncall R\n\tgo (a int) ()\n\tsys r(a, a, a, a, a, a, a, a, a, a)\n\tblock never\n\tman r(2)\n\tdoc R.\n", "t.spec:7: call R: too many arguments"},
+		{"system call with 7 arguments", "sysnum\n\tr 1\ncall R\n\tgo (a int) ()\n\tsys r(a, a, a, a, a, a, a)\n\tblock never\n\tman r(2)\n\tdoc R.\n", "t.spec:8: call R: too many arguments"},
+		// Windows DLL calls
+		{"DLL call without fail", dll + "\tblock never\n\tman r(2)\n\tdoc R.\n", "t.spec:6: call R: a DLL call needs fail zero or fail ntstatus"},
+		{"fail ntstatus without a status", dll + "\tfail ntstatus\n\tblock never\n\tman r(2)\n\tdoc R.\n", "t.spec:6: call R: fail ntstatus needs a first result of type windows.NTStatus"},
+		{"failclear of no result", dll + "\tfail zero\n\tfailclear q\n\tblock never\n\tman r(2)\n\tdoc R.\n", "t.spec:11: failclear q names no result"},
+		{"failclear with ntstatus", "call R\n\tgo (a int) (s windows.NTStatus, n int)\n\tsys R(a)\n\tdll k.dll\n\tfail ntstatus\n\tfailclear n\n\tblock never\n\tman r(2)\n\tdoc R.\n", "t.spec:11: failclear is for fail zero"},
+		{"DLL and system calls mixed", dll + "\tfail zero\n\tblock never\n\tman r(2)\n\tdoc R.\ncall S\n\tgo (a int) ()\n\tsys s(a)\n\tblock never\n\tman s(2)\n\tdoc S.\n", "t.spec:14: call S: in a spec of DLL calls, every call needs dll"},
+		{"required lines", "", "t.spec:4: package, asof, manurl and system are required"},
 	}
+	tb := testTable(t)
 	for _, tt := range tests {
-		spec, err := ParseSpec("t.spec", strings.NewReader(head+tt.spec))
+		src := head + tt.spec
+		if tt.name == "required lines" {
+			src = "package p\nmanurl u\nasof x\n"
+		}
+		nodes, err := Parse("t.spec", []byte(src), os.ReadFile)
 		if err == nil {
-			_, err = Generate(spec)
+			_, err = Build("t.spec", nodes, tb)
 		}
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%s: err = %v; want it to mention %q", tt.name, err, tt.want)
+			t.Errorf("%s: err = %v; want it to contain %q", tt.name, err, tt.want)
 		}
 	}
 }

@@ -6,8 +6,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/eventq/eventq/internal/targets"
 )
 
 // The kqueue and aio tests that need no kernel (String tables, value lists,
@@ -33,8 +36,31 @@ func TestAioOnHost(t *testing.T) {
 		"TestString", "TestValues", "TestSigval", "TestSigeventAccessors", "TestRequest", "TestEventHelpers")
 }
 
-// kqueueSystems are the systems with a gen/spec/kqueue_<goos>.spec.
+// kqueueSystems are the systems with a gen/spec/kqueue_<goos>.spec: the
+// BSDs and darwin of the target table.
 var kqueueSystems = []string{"darwin", "dragonfly", "freebsd", "netbsd", "openbsd"}
+
+// hostModel narrows a model to its first target with the host's word size
+// and renames that target the host, so that the system's types and
+// constants build and run here. The calls, their numbers and libc go: they
+// need the system.
+func hostModel(t *testing.T, m *Model) {
+	host := Target{GOOS: runtime.GOOS, GOARCH: runtime.GOARCH}
+	i := slices.IndexFunc(m.Targets, func(tt Target) bool { return is64(tt.GOARCH) == is64(host.GOARCH) })
+	if i < 0 {
+		t.Fatalf("%s has no target with the host's word size", m.Spec)
+	}
+	m.Targets = []Target{host}
+	for _, ty := range m.Types {
+		for _, c := range ty.Consts {
+			c.Text, c.Values = c.Text[i:i+1], c.Values[i:i+1]
+		}
+	}
+	for _, st := range m.Structs {
+		st.Layouts = st.Layouts[i : i+1]
+	}
+	m.Calls, m.Sysnums, m.Libc = nil, nil, ""
+}
 
 // runOnHost builds the scratch module with pkgs for goos, runs the tests of
 // the last package, and checks that each of want ran and passed.
@@ -55,7 +81,7 @@ func runOnHost(t *testing.T, goos string, pkgs []string, want ...string) {
 			t.Fatal(err)
 		}
 	}
-	for _, name := range []string{"go.mod", "go.sum", "desc/desc.go"} {
+	for _, name := range []string{"go.mod", "go.sum", "desc/desc.go", "internal/named/named.go"} {
 		src, err := os.ReadFile("../" + name)
 		if err != nil {
 			t.Fatal(err)
@@ -64,22 +90,12 @@ func runOnHost(t *testing.T, goos string, pkgs []string, want ...string) {
 	}
 	for _, pkg := range pkgs {
 		specPath := "spec/" + pkg + "_" + goos + ".spec"
-		f, err := os.Open(specPath)
+		m, err := load(specPath, targets.All())
 		if err != nil {
 			t.Fatal(err)
 		}
-		spec, err := ParseSpec("gen/"+specPath, f)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		spec.Targets = []Target{{runtime.GOOS, runtime.GOARCH}}
-		spec.Calls, spec.Sysnums, spec.Libc = nil, nil, ""
-		files, err := Generate(spec)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for name, src := range files {
+		hostModel(t, m)
+		for name, src := range Emit(m) {
 			write(pkg+"/"+name, src)
 		}
 		hand, _ := filepath.Glob("../" + pkg + "/*.go")

@@ -6,9 +6,8 @@
 package iocp
 
 import (
+	"github.com/eventq/eventq/internal/named"
 	"slices"
-	"strconv"
-	"unsafe"
 )
 
 // Named is a named value of one of this package's types: its C name and value.
@@ -17,54 +16,12 @@ type Named[T any] struct {
 	Value T
 }
 
-type integer interface {
-	~int8 | ~int16 | ~int32 | ~int64 | ~int | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uint | ~uintptr
-}
-
-// formatFlags names the bits of v, in table order, and shows the rest in hex.
-func formatFlags[T integer](v T, table []Named[T]) string {
-	var b []byte
-	for _, n := range table {
-		if n.Value != 0 && v&n.Value == n.Value {
-			if len(b) > 0 {
-				b = append(b, '|')
-			}
-			b = append(b, n.Name...)
-			v &^= n.Value
-		}
-	}
-	if v != 0 || len(b) == 0 {
-		if len(b) > 0 {
-			b = append(b, '|')
-		}
-		bits := uint64(v) & (1<<(8*unsafe.Sizeof(v)) - 1)
-		if bits != 0 {
-			b = append(b, "0x"...)
-		}
-		b = strconv.AppendUint(b, bits, 16)
-	}
-	return string(b)
-}
-
-// formatEnum names v, or shows it as typ(n).
-func formatEnum[T integer](v T, typ string, table []Named[T]) string {
-	for _, n := range table {
-		if n.Value == v {
-			return n.Name
-		}
-	}
-	if v < 0 {
-		return typ + "(" + strconv.FormatInt(int64(v), 10) + ")"
-	}
-	return typ + "(" + strconv.FormatUint(uint64(v), 10) + ")"
-}
-
 // NotificationModes are the flags of SetFileCompletionNotificationModes (winbase.h).
 type NotificationModes uint8
 
 // String returns the C names of the bits set in v, joined by "|", followed
 // by any bits without a name in hex; "0" if none is set.
-func (v NotificationModes) String() string { return formatFlags(v, notificationModesNames) }
+func (v NotificationModes) String() string { return named.FormatFlags(v, notificationModesNames) }
 
 // NotificationModesValues returns every named value of NotificationModes, in spec order.
 func NotificationModesValues() []Named[NotificationModes] {
@@ -81,7 +38,7 @@ type TimerFlags uint32
 
 // String returns the C names of the bits set in v, joined by "|", followed
 // by any bits without a name in hex; "0" if none is set.
-func (v TimerFlags) String() string { return formatFlags(v, timerFlagsNames) }
+func (v TimerFlags) String() string { return named.FormatFlags(v, timerFlagsNames) }
 
 // TimerFlagsValues returns every named value of TimerFlags, in spec order.
 func TimerFlagsValues() []Named[TimerFlags] { return slices.Clone(timerFlagsNames) }
@@ -96,7 +53,7 @@ type TimerAccess uint32
 
 // String returns the C names of the bits set in v, joined by "|", followed
 // by any bits without a name in hex; "0" if none is set.
-func (v TimerAccess) String() string { return formatFlags(v, timerAccessNames) }
+func (v TimerAccess) String() string { return named.FormatFlags(v, timerAccessNames) }
 
 // TimerAccessValues returns every named value of TimerAccess, in spec order.
 func TimerAccessValues() []Named[TimerAccess] { return slices.Clone(timerAccessNames) }

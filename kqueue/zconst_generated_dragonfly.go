@@ -6,9 +6,8 @@
 package kqueue
 
 import (
+	"github.com/eventq/eventq/internal/named"
 	"slices"
-	"strconv"
-	"unsafe"
 )
 
 // Named is a named value of one of this package's types: its C name and value.
@@ -17,53 +16,11 @@ type Named[T any] struct {
 	Value T
 }
 
-type integer interface {
-	~int8 | ~int16 | ~int32 | ~int64 | ~int | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uint | ~uintptr
-}
-
-// formatFlags names the bits of v, in table order, and shows the rest in hex.
-func formatFlags[T integer](v T, table []Named[T]) string {
-	var b []byte
-	for _, n := range table {
-		if n.Value != 0 && v&n.Value == n.Value {
-			if len(b) > 0 {
-				b = append(b, '|')
-			}
-			b = append(b, n.Name...)
-			v &^= n.Value
-		}
-	}
-	if v != 0 || len(b) == 0 {
-		if len(b) > 0 {
-			b = append(b, '|')
-		}
-		bits := uint64(v) & (1<<(8*unsafe.Sizeof(v)) - 1)
-		if bits != 0 {
-			b = append(b, "0x"...)
-		}
-		b = strconv.AppendUint(b, bits, 16)
-	}
-	return string(b)
-}
-
-// formatEnum names v, or shows it as typ(n).
-func formatEnum[T integer](v T, typ string, table []Named[T]) string {
-	for _, n := range table {
-		if n.Value == v {
-			return n.Name
-		}
-	}
-	if v < 0 {
-		return typ + "(" + strconv.FormatInt(int64(v), 10) + ")"
-	}
-	return typ + "(" + strconv.FormatUint(uint64(v), 10) + ")"
-}
-
 // Filter is the filter of a kevent (sys/event.h).
 type Filter int16
 
 // String returns the C name of v, or Filter(n) for a value without a name.
-func (v Filter) String() string { return formatEnum(v, "Filter", filterNames) }
+func (v Filter) String() string { return named.FormatEnum(v, "Filter", filterNames) }
 
 // FilterValues returns every named value of Filter, in spec order.
 func FilterValues() []Named[Filter] { return slices.Clone(filterNames) }
@@ -86,7 +43,7 @@ type Flags uint16
 
 // String returns the C names of the bits set in v, joined by "|", followed
 // by any bits without a name in hex; "0" if none is set.
-func (v Flags) String() string { return formatFlags(v, flagsNames) }
+func (v Flags) String() string { return named.FormatFlags(v, flagsNames) }
 
 // FlagsValues returns every named value of Flags, in spec order.
 func FlagsValues() []Named[Flags] { return slices.Clone(flagsNames) }
@@ -114,7 +71,7 @@ type NoteUser uint32
 
 // String returns the C names of the bits set in v, joined by "|", followed
 // by any bits without a name in hex; "0" if none is set.
-func (v NoteUser) String() string { return formatFlags(v, noteUserNames) }
+func (v NoteUser) String() string { return named.FormatFlags(v, noteUserNames) }
 
 // NoteUserValues returns every named value of NoteUser, in spec order.
 func NoteUserValues() []Named[NoteUser] { return slices.Clone(noteUserNames) }
@@ -134,7 +91,7 @@ type NoteRW uint32
 
 // String returns the C names of the bits set in v, joined by "|", followed
 // by any bits without a name in hex; "0" if none is set.
-func (v NoteRW) String() string { return formatFlags(v, noteRWNames) }
+func (v NoteRW) String() string { return named.FormatFlags(v, noteRWNames) }
 
 // NoteRWValues returns every named value of NoteRW, in spec order.
 func NoteRWValues() []Named[NoteRW] { return slices.Clone(noteRWNames) }
@@ -149,7 +106,7 @@ type NoteVnode uint32
 
 // String returns the C names of the bits set in v, joined by "|", followed
 // by any bits without a name in hex; "0" if none is set.
-func (v NoteVnode) String() string { return formatFlags(v, noteVnodeNames) }
+func (v NoteVnode) String() string { return named.FormatFlags(v, noteVnodeNames) }
 
 // NoteVnodeValues returns every named value of NoteVnode, in spec order.
 func NoteVnodeValues() []Named[NoteVnode] { return slices.Clone(noteVnodeNames) }
@@ -169,7 +126,7 @@ type NoteProc uint32
 
 // String returns the C names of the bits set in v, joined by "|", followed
 // by any bits without a name in hex; "0" if none is set.
-func (v NoteProc) String() string { return formatFlags(v, noteProcNames) }
+func (v NoteProc) String() string { return named.FormatFlags(v, noteProcNames) }
 
 // NoteProcValues returns every named value of NoteProc, in spec order.
 func NoteProcValues() []Named[NoteProc] { return slices.Clone(noteProcNames) }

@@ -1,0 +1,470 @@
+package main
+
+// Calls in the model: a call's attributes parsed once into its Go
+// signature, kernel entry, typed arguments, blocking rule and result.
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"slices"
+	"strings"
+)
+
+// Call is one exported function.
+type Call struct {
+	Pos     Pos
+	Name    string
+	CProto  string
+	Man     string // page(section) or an address
+	Doc     []string
+	Params  []*Param
+	Results []*Param
+	Entry   string // the system call, C function or DLL function
+	Args    []Arg  // what the kernel is given, in C order
+	Block   Block
+	Ret     *Param // the result the return value goes to, if any
+	RetRule Ret
+	Cloexec string // a constant always ORed into the argument of its type
+	DLL     string // Windows: the System32 DLL Entry is in
+	Fail    string // Windows: "zero" or "ntstatus"
+	Clear   []*Param
+}
+
+// Param is a Go parameter or result.
+type Param struct {
+	Name, Type string
+	FD         string // the kind of descriptor it takes or makes, if any
+	Out        bool   // the kernel writes what it points to
+	Filled     bool   // a result the kernel fills through a pointer
+	CInt       bool   // a Go int the kernel reads as a C int: range-checked
+}
+
+func (p *Param) slice() bool   { return strings.HasPrefix(p.Type, "[]") }
+func (p *Param) pointer() bool { return strings.HasPrefix(p.Type, "*") }
+
+// elem is the element type of a slice or pointer.
+func (p *Param) elem() string { return strings.TrimLeft(p.Type, "[]*") }
+
+// ArgKind is how one argument of the kernel call is made.
+type ArgKind int
+
+const (
+	ArgInt        ArgKind = iota // an integer literal: Text
+	ArgNil                       // a null pointer
+	ArgValue                     // Param's value, ORed with the call's Cloexec if Cloexec is set
+	ArgSlice                     // the address of Param's first element, or nil
+	ArgPointer                   // Param, a pointer
+	ArgBool                      // Param as C's BOOL: 1 or 0
+	ArgAddr                      // the address of Param (a result the kernel fills, or a parameter)
+	ArgLen                       // the length of slice Param, range-checked as a C int
+	ArgBytes                     // the byte length of slice Param
+	ArgSizeofVar                 // the size of Param's type
+	ArgSizeofType                // the size of spec struct Text
+)
+
+// Arg is one argument of the kernel call.
+type Arg struct {
+	Kind    ArgKind
+	Param   *Param
+	Text    string
+	Cloexec bool
+}
+
+// Block is when a call may block. A call that may block goes through the
+// path that lets the Go scheduler run other goroutines; one that cannot
+// takes the raw path.
+type Block struct {
+	Kind  string // "never", "always", or "unless": blocks unless one of Conds holds
+	Conds []Cond
+}
+
+// Cond is a condition under which a call does not block.
+type Cond struct {
+	Kind  string // "zero" (an integer 0, or a pointer to a zero value), "empty" (a slice) or "has" (a flag)
+	Param *Param
+	Const string // for "has"
+}
+
+// Ret is how the call's return value becomes its result.
+type Ret struct {
+	Count *Param // the kernel returns bytes of this slice; the result counts whole elements
+}
+
+var callAttrs = []string{"c", "go", "sys", "block", "ret", "cloexec", "man", "fd", "out", "dll", "fail", "failclear", "doc"}
+
+func (b *builder) call(n *Node) error {
+	if err := noComment(n); err != nil {
+		return err
+	}
+	if len(n.Words) != 2 {
+		return n.Pos.errorf("want: call NAME")
+	}
+	if err := b.declare(n, n.Words[1]); err != nil {
+		return err
+	}
+	c := &Call{Pos: n.Pos, Name: n.Words[1]}
+	attrs := map[string]*Node{}
+	for _, a := range n.Children {
+		kw := a.Keyword()
+		if err := noChildren(a); err != nil {
+			return err
+		}
+		if !slices.Contains(callAttrs, kw) {
+			return a.Pos.errorf("unknown call attribute %q", kw)
+		}
+		if kw == "doc" {
+			c.Doc = append(c.Doc, a.Rest())
+			continue
+		}
+		if err := noComment(a); err != nil {
+			return err
+		}
+		if attrs[kw] != nil {
+			return a.Pos.errorf("call %s: a second %s line", c.Name, kw)
+		}
+		attrs[kw] = a
+	}
+	for _, need := range []string{"go", "sys", "block", "man"} {
+		if attrs[need] == nil {
+			return n.Pos.errorf("call %s needs go, sys, block, man and doc", c.Name)
+		}
+	}
+	if len(c.Doc) == 0 {
+		return n.Pos.errorf("call %s needs go, sys, block, man and doc", c.Name)
+	}
+	rest := func(kw string) string {
+		if a := attrs[kw]; a != nil {
+			return a.Rest()
+		}
+		return ""
+	}
+	c.CProto, c.Man, c.DLL, c.Fail, c.Cloexec = rest("c"), rest("man"), rest("dll"), rest("fail"), rest("cloexec")
+	steps := []func(*Call, map[string]*Node) error{b.signature, b.fds, b.outs, b.sys, b.block, b.ret, b.windows}
+	for _, step := range steps {
+		if err := step(c, attrs); err != nil {
+			return err
+		}
+	}
+	b.m.Calls = append(b.m.Calls, c)
+	return nil
+}
+
+// signature parses the go line: named parameters and results.
+func (b *builder) signature(c *Call, attrs map[string]*Node) error {
+	a := attrs["go"]
+	e, err := parser.ParseExpr("func" + a.Rest())
+	ft, ok := e.(*ast.FuncType)
+	if err != nil || !ok {
+		return a.Pos.errorf("call %s: go is not a Go signature: (params) (results)", c.Name)
+	}
+	list := func(fl *ast.FieldList) ([]*Param, error) {
+		var out []*Param
+		if fl == nil {
+			return nil, nil
+		}
+		for _, f := range fl.List {
+			if len(f.Names) == 0 {
+				return nil, a.Pos.errorf("call %s: parameters and results must be named", c.Name)
+			}
+			for _, id := range f.Names {
+				if c.param(id.Name) != nil || slices.ContainsFunc(out, func(p *Param) bool { return p.Name == id.Name }) {
+					return nil, a.Pos.errorf("call %s: %s named twice", c.Name, id.Name)
+				}
+				out = append(out, &Param{Name: id.Name, Type: types.ExprString(f.Type)})
+			}
+		}
+		return out, nil
+	}
+	if c.Params, err = list(ft.Params); err != nil {
+		return err
+	}
+	c.Results, err = list(ft.Results)
+	return err
+}
+
+// param finds a parameter or result.
+func (c *Call) param(name string) *Param {
+	for _, p := range append(slices.Clone(c.Params), c.Results...) {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+func (c *Call) isParam(p *Param) bool { return slices.Contains(c.Params, p) }
+
+func (b *builder) fds(c *Call, attrs map[string]*Node) error {
+	a := attrs["fd"]
+	if a == nil {
+		return nil
+	}
+	for _, kv := range a.Words[1:] {
+		name, kind, ok := strings.Cut(kv, ":")
+		p := c.param(name)
+		switch {
+		case !ok || kind == "":
+			return a.Pos.errorf("want fd NAME:KIND..., got %q", kv)
+		case p == nil:
+			return a.Pos.errorf("fd %s names no parameter or result", kv)
+		}
+		p.FD = kind
+	}
+	return nil
+}
+
+func (b *builder) outs(c *Call, attrs map[string]*Node) error {
+	a := attrs["out"]
+	if a == nil {
+		return nil
+	}
+	for _, name := range a.Words[1:] {
+		p := c.param(name)
+		if p == nil || !c.isParam(p) || !(p.slice() || p.pointer()) {
+			return a.Pos.errorf("out %s names no pointer or slice parameter", name)
+		}
+		p.Out = true
+	}
+	return nil
+}
+
+// sys parses the kernel call: its entry and arguments.
+func (b *builder) sys(c *Call, attrs map[string]*Node) error {
+	a := attrs["sys"]
+	e, err := parser.ParseExpr(a.Rest())
+	call, ok := e.(*ast.CallExpr)
+	if err != nil || !ok {
+		return a.Pos.errorf("call %s: sys is not entry(args...)", c.Name)
+	}
+	entry, ok := call.Fun.(*ast.Ident)
+	if !ok {
+		return a.Pos.errorf("call %s: sys names its entry by a plain name", c.Name)
+	}
+	c.Entry = entry.Name
+	if c.Cloexec != "" {
+		if t, _ := b.m.constant(c.Cloexec); t == nil || !slices.ContainsFunc(c.Params, func(p *Param) bool { return p.Type == t.Name }) {
+			return attrs["cloexec"].Pos.errorf("cloexec %s is not a constant of a parameter's type", c.Cloexec)
+		}
+	}
+	for _, x := range call.Args {
+		arg, err := b.arg(c, x)
+		if err != nil {
+			return a.Pos.errorf("call %s: %v", c.Name, err)
+		}
+		c.Args = append(c.Args, arg)
+	}
+	return nil
+}
+
+// arg parses one argument of sys. The forms are in gen/README.md.
+func (b *builder) arg(c *Call, x ast.Expr) (Arg, error) {
+	bad := func() (Arg, error) { return Arg{}, fmt.Errorf("unsupported argument %s", types.ExprString(x)) }
+	switch x := x.(type) {
+	case *ast.BasicLit:
+		if x.Kind != token.INT {
+			return bad()
+		}
+		return Arg{Kind: ArgInt, Text: x.Value}, nil
+	case *ast.Ident:
+		if x.Name == "nil" {
+			return Arg{Kind: ArgNil}, nil
+		}
+		p := c.param(x.Name)
+		if p == nil || !c.isParam(p) {
+			return Arg{}, fmt.Errorf("argument %s is not a parameter", x.Name)
+		}
+		switch {
+		case p.slice():
+			return Arg{Kind: ArgSlice, Param: p}, nil
+		case p.pointer():
+			return Arg{Kind: ArgPointer, Param: p}, nil
+		case p.Type == "bool":
+			return Arg{Kind: ArgBool, Param: p}, nil
+		case p.Type == "int":
+			p.CInt = true
+		}
+		t, _ := b.m.constant(c.Cloexec)
+		return Arg{Kind: ArgValue, Param: p, Cloexec: t != nil && t.Name == p.Type}, nil
+	case *ast.UnaryExpr:
+		id, ok := x.X.(*ast.Ident)
+		if x.Op != token.AND || !ok {
+			return bad()
+		}
+		p := c.param(id.Name)
+		if p == nil {
+			return Arg{}, fmt.Errorf("&%s: not a parameter or result", id.Name)
+		}
+		if !c.isParam(p) {
+			p.Filled = true
+		}
+		return Arg{Kind: ArgAddr, Param: p}, nil
+	case *ast.CallExpr:
+		fn, ok := x.Fun.(*ast.Ident)
+		if !ok || len(x.Args) != 1 {
+			return bad()
+		}
+		name := types.ExprString(x.Args[0])
+		p := c.param(name)
+		switch {
+		case fn.Name == "len" && p != nil && p.slice():
+			return Arg{Kind: ArgLen, Param: p}, nil
+		case fn.Name == "sizeof" && p != nil && p.slice():
+			return Arg{Kind: ArgBytes, Param: p}, nil
+		case fn.Name == "sizeof" && p != nil:
+			return Arg{Kind: ArgSizeofVar, Param: p}, nil
+		case fn.Name == "sizeof" && b.m.structNamed(name) != nil:
+			return Arg{Kind: ArgSizeofType, Text: name}, nil
+		}
+	}
+	return bad()
+}
+
+// block parses the blocking rule: never, always, or unless COND [or COND]...,
+// where COND is "P zero", "P empty" or "P has CONST".
+func (b *builder) block(c *Call, attrs map[string]*Node) error {
+	a := attrs["block"]
+	w := a.Words[1:]
+	switch {
+	case len(w) == 1 && (w[0] == "never" || w[0] == "always"):
+		c.Block.Kind = w[0]
+		return nil
+	case len(w) < 3 || w[0] != "unless":
+		return a.Pos.errorf("want: block never, block always, or block unless COND [or COND]...")
+	}
+	c.Block.Kind = "unless"
+	for _, cond := range splitWords(w[1:], "or") {
+		p := c.param(cond[0])
+		if p == nil || !c.isParam(p) {
+			return a.Pos.errorf("block: %s is not a parameter", cond[0])
+		}
+		k := Cond{Param: p, Kind: cond[len(cond)-1]}
+		switch {
+		case len(cond) == 2 && k.Kind == "zero" && !p.slice() && p.Type != "bool":
+			if p.pointer() && b.m.structNamed(p.elem()) == nil && !strings.Contains(p.elem(), ".") {
+				return a.Pos.errorf("block: %s zero: a pointer's zero is its struct's zero value", p.Name)
+			}
+		case len(cond) == 2 && k.Kind == "empty" && p.slice():
+		case len(cond) == 3 && cond[1] == "has":
+			k.Kind, k.Const = "has", cond[2]
+			if t, _ := b.m.constant(k.Const); t == nil || t.Name != p.Type {
+				return a.Pos.errorf("block: %s has %s: not a constant of %s's type", p.Name, k.Const, p.Name)
+			}
+		default:
+			return a.Pos.errorf("block: %q: want P zero (an integer or pointer), P empty (a slice) or P has CONST", strings.Join(cond, " "))
+		}
+		c.Block.Conds = append(c.Block.Conds, k)
+	}
+	return nil
+}
+
+// splitWords splits words at each sep.
+func splitWords(words []string, sep string) [][]string {
+	var out [][]string
+	cur := []string{}
+	for _, w := range words {
+		if w == sep {
+			out = append(out, cur)
+			cur = []string{}
+			continue
+		}
+		cur = append(cur, w)
+	}
+	out = append(out, cur)
+	for _, o := range out {
+		if len(o) < 2 {
+			return [][]string{{strings.Join(words, " ")}}
+		}
+	}
+	return out
+}
+
+// ret finds the result the return value goes to (the first not filled
+// through a pointer) and parses the ret line.
+func (b *builder) ret(c *Call, attrs map[string]*Node) error {
+	for _, r := range c.Results {
+		if !r.Filled {
+			c.Ret = r
+			break
+		}
+	}
+	a := attrs["ret"]
+	if a == nil {
+		return nil
+	}
+	if len(a.Words) != 3 || a.Words[1] != "count" {
+		return a.Pos.errorf("want: ret count SLICE")
+	}
+	p := c.param(a.Words[2])
+	switch {
+	case c.Ret == nil || c.Ret.Type != "int":
+		return a.Pos.errorf("ret count: the call needs an int result to return the count in")
+	case p == nil || !slices.ContainsFunc(c.Args, func(x Arg) bool { return x.Kind == ArgBytes && x.Param == p }):
+		return a.Pos.errorf("ret count %s: sys must pass sizeof(%s), the slice's byte length", a.Words[2], a.Words[2])
+	case b.m.structNamed(p.elem()) == nil:
+		return a.Pos.errorf("ret count %s: its elements must be a spec struct", a.Words[2])
+	}
+	c.RetRule.Count = p
+	return nil
+}
+
+// windows checks the attributes of DLL calls.
+func (b *builder) windows(c *Call, attrs map[string]*Node) error {
+	switch {
+	case (c.DLL != "") != (c.Fail != "") || (c.Fail != "" && c.Fail != "zero" && c.Fail != "ntstatus"):
+		return c.Pos.errorf("call %s: a DLL call needs fail zero or fail ntstatus, and only a DLL call has fail", c.Name)
+	case c.DLL != "" && c.Cloexec != "":
+		return c.Pos.errorf("call %s: a DLL call takes no cloexec", c.Name)
+	case c.Fail == "ntstatus" && (c.Ret == nil || c.Ret.Type != "windows.NTStatus"):
+		return c.Pos.errorf("call %s: fail ntstatus needs a first result of type windows.NTStatus", c.Name)
+	}
+	if a := attrs["failclear"]; a != nil {
+		if c.Fail != "zero" {
+			return a.Pos.errorf("failclear is for fail zero")
+		}
+		for _, name := range a.Words[1:] {
+			p := c.param(name)
+			if p == nil || c.isParam(p) {
+				return a.Pos.errorf("failclear %s names no result", name)
+			}
+			c.Clear = append(c.Clear, p)
+		}
+	}
+	return nil
+}
+
+// checkCalls makes the checks that need every call and the whole spec.
+func (b *builder) checkCalls() error {
+	m := b.m
+	win := m.Windows()
+	for _, c := range m.Calls {
+		switch {
+		case win && c.DLL == "":
+			return c.Pos.errorf("call %s: in a spec of DLL calls, every call needs dll", c.Name)
+		case !win && c.DLL != "":
+			return c.Pos.errorf("call %s: a DLL call in a spec of system calls", c.Name)
+		case win && m.Libc != "":
+			return c.Pos.errorf("call %s: a DLL call takes no libc", c.Name)
+		case m.Libc != "" && len(c.Args) > 9, m.Libc == "" && !win && len(c.Args) > 6:
+			return c.Pos.errorf("call %s: too many arguments", c.Name)
+		case m.Libc != "" && len(c.Args) > 6 && slices.ContainsFunc(m.Targets, func(t Target) bool { return t.GOOS != "darwin" }):
+			// Only darwin's runtime has the 9-argument libc entry points.
+			return c.Pos.errorf("call %s: more than 6 arguments through libc work only on darwin", c.Name)
+		}
+		if m.Libc != "" || win {
+			continue
+		}
+		i := slices.IndexFunc(m.Sysnums, func(s *Sysnum) bool { return s.Name == c.Entry })
+		for t := range m.Targets {
+			if i < 0 || !m.Sysnums[i].Has(t) {
+				return c.Pos.errorf("call %s: no system call number for %s on %s", c.Name, c.Entry, m.Targets[t])
+			}
+		}
+	}
+	if len(m.HotErrs) > 0 && !win {
+		return b.hoterr.errorf("hoterr is for specs with DLL calls")
+	}
+	return nil
+}

@@ -1,0 +1,212 @@
+package main
+
+// Struct layouts in the model: each struct's C layout, chosen per target by
+// its layout lines' keys, becomes Go fields with padding, checked against
+// the offsets and size C gives.
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// layoutSpec is one layout line and its field lines, before resolution.
+type layoutSpec struct {
+	node   *Node
+	fields []*Node
+	size   int64
+}
+
+func (b *builder) structDecl(n *Node) error {
+	if err := noComment(n); err != nil {
+		return err
+	}
+	if len(n.Words) != 2 {
+		return n.Pos.errorf("want: struct NAME")
+	}
+	if err := b.declare(n, n.Words[1]); err != nil {
+		return err
+	}
+	st := &Struct{Name: n.Words[1]}
+	var star *layoutSpec
+	var keyed []*layoutSpec
+	var alts []alternative
+	for _, c := range n.Children {
+		switch c.Keyword() {
+		case "doc":
+			if err := noChildren(c); err != nil {
+				return err
+			}
+			st.Doc = append(st.Doc, c.Rest())
+		case "layout":
+			l, err := layoutLines(c)
+			if err != nil {
+				return err
+			}
+			keys := c.Words[1:]
+			switch {
+			case len(keys) == 1 && keys[0] == "*":
+				if star != nil {
+					return c.Pos.errorf("struct %s: a second layout *", st.Name)
+				}
+				star = l
+			case len(keys) == 0 || strings.Contains(c.Rest(), "*"):
+				return c.Pos.errorf("want: layout KEY... or layout * (the default) alone")
+			default:
+				keyed = append(keyed, l)
+				alts = append(alts, alternative{keys: keys, pos: c.Pos})
+			}
+		default:
+			return c.Pos.errorf("want doc or layout in struct %s", st.Name)
+		}
+	}
+	pick, err := b.choose(alts)
+	if err != nil {
+		return fmt.Errorf("%v (struct %s)", err, st.Name)
+	}
+	// One Go struct is resolved once per target, but targets often share a
+	// layout line: the result is the same, so it is computed for each target
+	// only because sizes depend on the target.
+	for i, t := range b.m.Targets {
+		l := star
+		if pick[i] >= 0 {
+			l = keyed[pick[i]]
+		}
+		if l == nil {
+			return n.Pos.errorf("struct %s: no layout for %s", st.Name, t)
+		}
+		gl, err := b.goLayout(st.Name, l, t)
+		if err != nil {
+			return err
+		}
+		st.Layouts = append(st.Layouts, gl)
+	}
+	if len(st.Doc) == 0 {
+		return n.Pos.errorf("struct %s needs doc lines", st.Name)
+	}
+	b.m.Structs = append(b.m.Structs, st)
+	return nil
+}
+
+// layoutLines reads a layout's field lines and its size line.
+func layoutLines(n *Node) (*layoutSpec, error) {
+	l := &layoutSpec{node: n, size: -1}
+	for _, c := range n.Children {
+		if err := noChildren(c); err != nil {
+			return nil, err
+		}
+		if c.Keyword() == "size" {
+			if err := noComment(c); err != nil {
+				return nil, err
+			}
+			size, err := strconv.ParseInt(c.Rest(), 0, 64)
+			if len(c.Words) != 2 || err != nil || l.size >= 0 {
+				return nil, c.Pos.errorf("want one size N line, last")
+			}
+			l.size = size
+			continue
+		}
+		if len(c.Words) != 3 || l.size >= 0 {
+			return nil, c.Pos.errorf("want: FIELD TYPE OFFSET, before the size line")
+		}
+		if _, err := strconv.ParseInt(c.Words[2], 0, 64); err != nil {
+			return nil, c.Pos.errorf("field %s: offset %q is not an integer", c.Words[0], c.Words[2])
+		}
+		l.fields = append(l.fields, c)
+	}
+	if l.size < 0 {
+		return nil, n.Pos.errorf("layout without a size line")
+	}
+	return l, nil
+}
+
+// is64 reports whether GOARCH has 8-byte pointers and 8-byte aligned 64-bit integers.
+func is64(goarch string) bool {
+	switch goarch {
+	case "386", "arm", "mips", "mipsle":
+		return false
+	}
+	return true
+}
+
+// sizeAlign returns the size and alignment Go gives type expression typ on t.
+func (b *builder) sizeAlign(typ string, t Target) (size, align int64, err error) {
+	word := int64(4)
+	if is64(t.GOARCH) {
+		word = 8
+	}
+	switch typ {
+	case "int8", "uint8", "byte", "bool":
+		return 1, 1, nil
+	case "int16", "uint16":
+		return 2, 2, nil
+	case "int32", "uint32", "rune", "float32", "windows.NTStatus":
+		return 4, 4, nil
+	case "int64", "uint64", "float64":
+		return 8, word, nil
+	case "int", "uint", "uintptr", "windows.Handle":
+		return word, word, nil
+	}
+	if strings.HasPrefix(typ, "*") {
+		return word, word, nil
+	}
+	if rest, ok := strings.CutPrefix(typ, "["); ok {
+		count, elem, ok := strings.Cut(rest, "]")
+		n, err := strconv.ParseInt(count, 0, 64)
+		if !ok || err != nil {
+			return 0, 0, fmt.Errorf("array length in %q", typ)
+		}
+		es, ea, err := b.sizeAlign(elem, t)
+		return n * es, ea, err
+	}
+	if d := b.m.typeNamed(typ); d != nil {
+		return b.sizeAlign(d.Underlying, t)
+	}
+	for i, tt := range b.m.Targets {
+		if tt == t {
+			if st := b.m.structNamed(typ); st != nil {
+				return st.Layouts[i].Size, st.Layouts[i].Align, nil
+			}
+		}
+	}
+	return 0, 0, fmt.Errorf("unknown field type %q (a struct must be declared before it is used)", typ)
+}
+
+// goLayout turns a layout on t into Go fields, inserting padding where C's
+// offsets are beyond Go's natural ones. A field that C places before Go
+// would is an error: the spec must then use a byte array.
+func (b *builder) goLayout(name string, l *layoutSpec, t Target) (*Layout, error) {
+	out := &Layout{Doc: l.node.Comment, Align: 1}
+	var off int64
+	pad := func(n int64) {
+		out.Fields = append(out.Fields, Field{Name: "_", Type: fmt.Sprintf("[%d]byte", n), Offset: off})
+		off += n
+	}
+	for _, f := range l.fields {
+		fname, ftype := f.Words[0], f.Words[1]
+		want, _ := strconv.ParseInt(f.Words[2], 0, 64)
+		size, align, err := b.sizeAlign(ftype, t)
+		if err != nil {
+			return nil, f.Pos.errorf("struct %s: %v", name, err)
+		}
+		natural := (off + align - 1) / align * align
+		if want < natural {
+			return nil, f.Pos.errorf("struct %s on %s: field %s at offset %d, but Go places it at %d", name, t, fname, want, natural)
+		}
+		if want > natural {
+			pad(want - off)
+		}
+		off = want
+		out.Fields = append(out.Fields, Field{Name: fname, Type: ftype, Doc: f.Comment, Offset: off})
+		off += size
+		out.Align = max(out.Align, align)
+	}
+	if round := (off + out.Align - 1) / out.Align * out.Align; round < l.size {
+		pad(l.size - off)
+	}
+	out.Size = (off + out.Align - 1) / out.Align * out.Align
+	if out.Size != l.size {
+		return nil, l.node.Pos.errorf("struct %s on %s: Go size %d, spec size %d", name, t, out.Size, l.size)
+	}
+	return out, nil
+}
