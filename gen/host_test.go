@@ -23,6 +23,9 @@ import (
 
 // TestKqueueOnHost runs package kqueue's tests for each system's spec.
 func TestKqueueOnHost(t *testing.T) {
+	if len(kqueueSystems) < 5 {
+		t.Fatalf("found the kqueue specs of %v; want five systems", kqueueSystems)
+	}
 	for _, goos := range kqueueSystems {
 		t.Run(goos, func(t *testing.T) {
 			runOnHost(t, goos, []string{"kqueue"}, "TestString", "TestValues", "TestEV_SET")
@@ -36,9 +39,15 @@ func TestAioOnHost(t *testing.T) {
 		"TestString", "TestValues", "TestSigval", "TestSigeventAccessors", "TestRequest", "TestEventHelpers")
 }
 
-// kqueueSystems are the systems with a gen/spec/kqueue_<goos>.spec: the
-// BSDs and darwin of the target table.
-var kqueueSystems = []string{"darwin", "dragonfly", "freebsd", "netbsd", "openbsd"}
+// kqueueSystems are the systems with a gen/spec/kqueue_<goos>.spec.
+var kqueueSystems = func() []string {
+	specs, _ := filepath.Glob("spec/kqueue_*.spec")
+	var out []string
+	for _, s := range specs {
+		out = append(out, strings.TrimSuffix(strings.TrimPrefix(filepath.Base(s), "kqueue_"), ".spec"))
+	}
+	return out
+}()
 
 // hostModel narrows a model to its first target with the host's word size
 // and renames that target the host, so that the system's types and

@@ -15,6 +15,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/eventq/eventq/internal/targets"
 )
 
 const (
@@ -36,13 +38,11 @@ type checked struct {
 	xpkg string
 }
 
-var linuxArches = []string{"386", "amd64", "arm", "arm64", "loong64", "mips", "mipsle",
-	"mips64", "mips64le", "ppc64", "ppc64le", "riscv64", "s390x"}
-
-func targets(goos string, arches ...string) []string {
+// of returns the targets of goos in the module's table.
+func of(goos string) []string {
 	var out []string
-	for _, a := range arches {
-		out = append(out, goos+"/"+a)
+	for _, t := range targets.All().Of(goos) {
+		out = append(out, t.String())
 	}
 	return out
 }
@@ -50,7 +50,7 @@ func targets(goos string, arches ...string) []string {
 var packages = []checked{
 	{
 		pkg:     "kqueue",
-		targets: targets("freebsd", "386", "amd64", "arm", "arm64"),
+		targets: of("freebsd"),
 		structs: map[string]string{"Kevent_t": "Kevent_t"},
 		absent: []string{
 			"EV_KEEPUDATA",   // FreeBSD 13; x/sys follows FreeBSD 12.3
@@ -60,7 +60,7 @@ var packages = []checked{
 	},
 	{
 		pkg:     "kqueue",
-		targets: targets("netbsd", "386", "amd64", "arm", "arm64"),
+		targets: of("netbsd"),
 		structs: map[string]string{"Kevent_t": "Kevent_t"},
 		// x/sys's NetBSD files predate NetBSD 10, which added these
 		// (sys/event.h 1.42 to 1.54, 2021 and 2022).
@@ -73,7 +73,7 @@ var packages = []checked{
 	},
 	{
 		pkg:     "kqueue",
-		targets: targets("openbsd", "386", "amd64", "arm", "arm64", "ppc64", "riscv64"),
+		targets: of("openbsd"),
 		structs: map[string]string{"Kevent_t": "Kevent_t"},
 		// x/sys follows OpenBSD 7.2; EVFILT_USER and the EVFILT_TIMER units
 		// came later (sys/event.h up to 1.74, 2025).
@@ -85,12 +85,12 @@ var packages = []checked{
 	},
 	{
 		pkg:     "kqueue",
-		targets: targets("dragonfly", "amd64"),
+		targets: of("dragonfly"),
 		structs: map[string]string{"Kevent_t": "Kevent_t"},
 	},
 	{
 		pkg:     "kqueue",
-		targets: targets("darwin", "amd64", "arm64"),
+		targets: of("darwin"),
 		structs: map[string]string{"Kevent_t": "Kevent_t"},
 		absent: []string{
 			// kevent64(2)'s flags: x/sys does not bind kevent64.
@@ -101,7 +101,7 @@ var packages = []checked{
 	},
 	{
 		pkg:     "aio",
-		targets: targets("freebsd", "386", "amd64", "arm", "arm64"),
+		targets: of("freebsd"),
 		// Only the system call numbers and O_SYNC can be compared: x/sys has
 		// no aio types, no aiocb and no sigevent on FreeBSD.
 		absent: []string{
@@ -115,7 +115,7 @@ var packages = []checked{
 	},
 	{
 		pkg:     "iocp",
-		targets: targets("windows", "386", "amd64", "arm64"),
+		targets: of("windows"),
 		xpkg:    xwindows,
 		// x/sys has no OVERLAPPED_ENTRY; the flags and rights are compared.
 		absent: []string{
@@ -124,7 +124,7 @@ var packages = []checked{
 	},
 	{
 		pkg:     "epoll",
-		targets: targets("linux", linuxArches...),
+		targets: of("linux"),
 		structs: map[string]string{
 			"EpollEvent":      "EpollEvent",
 			"SignalfdSiginfo": "SignalfdSiginfo",
