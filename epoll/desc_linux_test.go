@@ -40,8 +40,8 @@ func TestDescriptionJSON(t *testing.T) {
 	}
 }
 
-// Every generated function is described, and every type's values are the
-// package's own value list.
+// Every generated function is described, every generated type is described,
+// and each type's values are the package's own value list.
 func TestDescriptionComplete(t *testing.T) {
 	d := Description()
 	f, err := parser.ParseFile(token.NewFileSet(), "zsyscall_generated_linux.go", nil, 0)
@@ -67,23 +67,58 @@ func TestDescriptionComplete(t *testing.T) {
 	if diff := cmp.Diff(funcs, described); diff != "" {
 		t.Errorf("generated functions vs described calls (-funcs +described):\n%s", diff)
 	}
+	// Every named type the package generates, each with its own value list.
 	values := map[string][]desc.Value{
-		"Events":     valuesOf(EventsValues()),
-		"CtlOp":      valuesOf(CtlOpValues()),
-		"ClockID":    valuesOf(ClockIDValues()),
-		"SigmaskHow": valuesOf(SigmaskHowValues()),
+		"CreateFlags":         valuesOf(CreateFlagsValues()),
+		"CtlOp":               valuesOf(CtlOpValues()),
+		"Events":              valuesOf(EventsValues()),
+		"EventfdFlags":        valuesOf(EventfdFlagsValues()),
+		"TimerfdFlags":        valuesOf(TimerfdFlagsValues()),
+		"TimerfdSettimeFlags": valuesOf(TimerfdSettimeFlagsValues()),
+		"SignalfdFlags":       valuesOf(SignalfdFlagsValues()),
+		"ClockID":             valuesOf(ClockIDValues()),
+		"SigmaskHow":          valuesOf(SigmaskHowValues()),
 	}
+	declared := namedTypes(t, "zconst_generated_linux.go")
+	var listed []string
+	for name := range values {
+		listed = append(listed, name)
+	}
+	slices.Sort(listed)
+	if diff := cmp.Diff(declared, listed); diff != "" {
+		t.Errorf("named types generated vs listed in this test (-generated +listed):\n%s", diff)
+	}
+	var describedTypes []string
 	for _, typ := range d.Types {
-		if want, ok := values[typ.Name]; ok {
-			if diff := cmp.Diff(want, typ.Values); diff != "" {
-				t.Errorf("%s values (-package +description):\n%s", typ.Name, diff)
-			}
-			delete(values, typ.Name)
+		describedTypes = append(describedTypes, typ.Name)
+		if diff := cmp.Diff(values[typ.Name], typ.Values); diff != "" {
+			t.Errorf("%s values (-package +description):\n%s", typ.Name, diff)
 		}
 	}
-	if len(values) > 0 {
-		t.Errorf("types not described: %v", values)
+	slices.Sort(describedTypes)
+	if diff := cmp.Diff(declared, describedTypes); diff != "" {
+		t.Errorf("named types generated vs described (-generated +described):\n%s", diff)
 	}
+}
+
+// namedTypes returns the types declared in a generated file, sorted, Named excepted.
+func namedTypes(t *testing.T, file string) []string {
+	f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, decl := range f.Decls {
+		if g, ok := decl.(*ast.GenDecl); ok && g.Tok == token.TYPE {
+			for _, spec := range g.Specs {
+				if name := spec.(*ast.TypeSpec).Name.Name; name != "Named" {
+					names = append(names, name)
+				}
+			}
+		}
+	}
+	slices.Sort(names)
+	return names
 }
 
 func valuesOf[T named.Integer](values []Named[T]) []desc.Value {

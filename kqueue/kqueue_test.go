@@ -7,28 +7,70 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
-// TestEV_SET sets every field to a distinct value, over a Kevent_t whose
-// every byte was set, and checks each field and that nothing else survives.
-// Besides the BSDs, gen's TestKqueueOnHost runs it on the host for the
-// types of each system.
+// TestEV_SET fills a Kevent_t with a sentinel byte pattern, calls EV_SET
+// with a distinct value for each argument, and checks every field: the six
+// EV_SET takes hold their arguments, and every other field (FreeBSD's ext,
+// darwin's none) is zero. A field EV_SET forgot would still hold the
+// sentinel. Besides the BSDs, gen's TestKqueueOnHost runs it on the host
+// for the types of each system.
 func TestEV_SET(t *testing.T) {
 	var kev Kevent_t
-	v := reflect.ValueOf(&kev).Elem()
-	for i := 0; i < v.NumField(); i++ {
-		if f := v.Field(i); f.CanSet() && f.Kind() == reflect.Array {
-			for j := 0; j < f.Len(); j++ {
-				f.Index(j).SetUint(0xdead)
-			}
-		}
+	// SAFETY: the slice covers exactly kev's bytes, and Kevent_t holds no pointers.
+	raw := unsafe.Slice((*byte)(unsafe.Pointer(&kev)), unsafe.Sizeof(kev))
+	for i := range raw {
+		raw[i] = 0xa5
 	}
 	fflags := uint32(NOTE_TRIGGER | NOTE_FFOR | 5)
 	EV_SET(&kev, 7, EVFILT_USER, EV_ADD|EV_CLEAR, fflags, -3, 0x1234)
-	want := Kevent_t{Ident: 7, Filter: EVFILT_USER, Flags: EV_ADD | EV_CLEAR, Fflags: fflags, Data: -3, Udata: 0x1234}
-	if kev != want {
-		t.Errorf("EV_SET gave %+v; want %+v", kev, want)
+	want := map[string]uint64{
+		"Ident":  7,
+		"Filter": bits(reflect.ValueOf(EVFILT_USER)),
+		"Flags":  uint64(EV_ADD | EV_CLEAR),
+		"Fflags": uint64(fflags),
+		"Data":   bits(reflect.ValueOf(int64(-3))),
+		"Udata":  0x1234,
 	}
+	v := reflect.ValueOf(kev)
+	for i := 0; i < v.NumField(); i++ {
+		name, f := v.Type().Field(i).Name, v.Field(i)
+		if name == "_" {
+			continue
+		}
+		w, set := want[name]
+		delete(want, name)
+		if f.Kind() == reflect.Array {
+			if set {
+				t.Errorf("EV_SET's argument %s is an array field", name)
+			}
+			for j := 0; j < f.Len(); j++ {
+				if got := bits(f.Index(j)); got != 0 {
+					t.Errorf("%s[%d] = %#x after EV_SET; want 0", name, j, got)
+				}
+			}
+			continue
+		}
+		got := bits(f)
+		if !set {
+			w = 0
+		}
+		if got != w {
+			t.Errorf("%s = %#x after EV_SET; want %#x", name, got, w)
+		}
+	}
+	for name := range want {
+		t.Errorf("Kevent_t has no field %s", name)
+	}
+}
+
+// bits returns an integer field's bits, sign-extended from a signed type.
+func bits(v reflect.Value) uint64 {
+	if v.CanInt() {
+		return uint64(v.Int())
+	}
+	return v.Uint()
 }
 
 // Each named value's String reads back as the same value: a flag set as
