@@ -35,6 +35,8 @@ const (
 // C: int aio_cancel(int fildes, struct aiocb *iocb)
 //
 // See https://man.freebsd.org/cgi/man.cgi?query=aio_cancel&sektion=2&manpath=FreeBSD+14.0-RELEASE
+//
+//go:nosplit
 func AioCancel(fd int, cb *Aiocb) (result CancelResult, err error) {
 	if int(int32(fd)) != fd {
 		err = unix.EINVAL
@@ -58,6 +60,8 @@ func AioCancel(fd int, cb *Aiocb) (result CancelResult, err error) {
 // C: int aio_error(const struct aiocb *iocb)
 //
 // See https://man.freebsd.org/cgi/man.cgi?query=aio_error&sektion=2&manpath=FreeBSD+14.0-RELEASE
+//
+//go:nosplit
 func AioError(cb *Aiocb) (code syscall.Errno, err error) {
 	r0, _, e1 := syscall.RawSyscall(sys_AIO_ERROR, uintptr(unsafe.Pointer(cb)), 0, 0)
 	if e1 != 0 {
@@ -76,6 +80,8 @@ func AioError(cb *Aiocb) (code syscall.Errno, err error) {
 // C: int aio_fsync(int op, struct aiocb *iocb)
 //
 // See https://man.freebsd.org/cgi/man.cgi?query=aio_fsync&sektion=2&manpath=FreeBSD+14.0-RELEASE
+//
+//go:nosplit
 func AioFsync(op FsyncOp, cb *Aiocb) (err error) {
 	_, _, e1 := syscall.RawSyscall(sys_AIO_FSYNC, uintptr(op), uintptr(unsafe.Pointer(cb)), 0)
 	if e1 != 0 {
@@ -94,6 +100,8 @@ func AioFsync(op FsyncOp, cb *Aiocb) (err error) {
 // C: int aio_mlock(struct aiocb *iocb)
 //
 // See https://man.freebsd.org/cgi/man.cgi?query=aio_mlock&sektion=2&manpath=FreeBSD+14.0-RELEASE
+//
+//go:nosplit
 func AioMlock(cb *Aiocb) (err error) {
 	_, _, e1 := syscall.RawSyscall(sys_AIO_MLOCK, uintptr(unsafe.Pointer(cb)), 0, 0)
 	if e1 != 0 {
@@ -112,6 +120,8 @@ func AioMlock(cb *Aiocb) (err error) {
 // C: int aio_read(struct aiocb *iocb)
 //
 // See https://man.freebsd.org/cgi/man.cgi?query=aio_read&sektion=2&manpath=FreeBSD+14.0-RELEASE
+//
+//go:nosplit
 func AioRead(cb *Aiocb) (err error) {
 	_, _, e1 := syscall.RawSyscall(sys_AIO_READ, uintptr(unsafe.Pointer(cb)), 0, 0)
 	if e1 != 0 {
@@ -130,6 +140,8 @@ func AioRead(cb *Aiocb) (err error) {
 // C: int aio_readv(struct aiocb *iocb)
 //
 // See https://man.freebsd.org/cgi/man.cgi?query=aio_read&sektion=2&manpath=FreeBSD+14.0-RELEASE
+//
+//go:nosplit
 func AioReadv(cb *Aiocb) (err error) {
 	_, _, e1 := syscall.RawSyscall(sys_AIO_READV, uintptr(unsafe.Pointer(cb)), 0, 0)
 	if e1 != 0 {
@@ -148,6 +160,8 @@ func AioReadv(cb *Aiocb) (err error) {
 // C: ssize_t aio_return(struct aiocb *iocb)
 //
 // See https://man.freebsd.org/cgi/man.cgi?query=aio_return&sektion=2&manpath=FreeBSD+14.0-RELEASE
+//
+//go:nosplit
 func AioReturn(cb *Aiocb) (n int, err error) {
 	r0, _, e1 := syscall.RawSyscall(sys_AIO_RETURN, uintptr(unsafe.Pointer(cb)), 0, 0)
 	if e1 != 0 {
@@ -170,20 +184,18 @@ func AioReturn(cb *Aiocb) (n int, err error) {
 // C: int aio_suspend(const struct aiocb *const iocbs[], int niocb, const struct timespec *timeout)
 //
 // See https://man.freebsd.org/cgi/man.cgi?query=aio_suspend&sektion=2&manpath=FreeBSD+14.0-RELEASE
+//
+//go:nosplit
 func AioSuspend(list []*Aiocb, timeout *unix.Timespec) (err error) {
 	if int(int32(len(list))) != len(list) {
 		err = unix.EINVAL
 		return
 	}
-	var _p_list unsafe.Pointer
-	if len(list) > 0 {
-		_p_list = unsafe.Pointer(&list[0])
-	}
 	var e1 syscall.Errno
 	if timeout == nil || *timeout != (unix.Timespec{}) {
-		_, _, e1 = syscall.Syscall(sys_AIO_SUSPEND, uintptr(_p_list), uintptr(len(list)), uintptr(unsafe.Pointer(timeout)))
+		_, _, e1 = syscall.Syscall(sys_AIO_SUSPEND, uintptr(unsafe.Pointer(unsafe.SliceData(list))), uintptr(len(list)), uintptr(unsafe.Pointer(timeout)))
 	} else {
-		_, _, e1 = syscall.RawSyscall(sys_AIO_SUSPEND, uintptr(_p_list), uintptr(len(list)), uintptr(unsafe.Pointer(timeout)))
+		_, _, e1 = syscall.RawSyscall(sys_AIO_SUSPEND, uintptr(unsafe.Pointer(unsafe.SliceData(list))), uintptr(len(list)), uintptr(unsafe.Pointer(timeout)))
 	}
 	if e1 != 0 {
 		err = e1
@@ -203,6 +215,8 @@ func AioSuspend(list []*Aiocb, timeout *unix.Timespec) (err error) {
 // C: ssize_t aio_waitcomplete(struct aiocb **iocbp, struct timespec *timeout)
 //
 // See https://man.freebsd.org/cgi/man.cgi?query=aio_waitcomplete&sektion=2&manpath=FreeBSD+14.0-RELEASE
+//
+//go:nosplit
 func AioWaitcomplete(cbp **Aiocb, timeout *unix.Timespec) (n int, err error) {
 	var r0 uintptr
 	var e1 syscall.Errno
@@ -229,6 +243,8 @@ func AioWaitcomplete(cbp **Aiocb, timeout *unix.Timespec) (n int, err error) {
 // C: int aio_write(struct aiocb *iocb)
 //
 // See https://man.freebsd.org/cgi/man.cgi?query=aio_write&sektion=2&manpath=FreeBSD+14.0-RELEASE
+//
+//go:nosplit
 func AioWrite(cb *Aiocb) (err error) {
 	_, _, e1 := syscall.RawSyscall(sys_AIO_WRITE, uintptr(unsafe.Pointer(cb)), 0, 0)
 	if e1 != 0 {
@@ -247,6 +263,8 @@ func AioWrite(cb *Aiocb) (err error) {
 // C: int aio_writev(struct aiocb *iocb)
 //
 // See https://man.freebsd.org/cgi/man.cgi?query=aio_write&sektion=2&manpath=FreeBSD+14.0-RELEASE
+//
+//go:nosplit
 func AioWritev(cb *Aiocb) (err error) {
 	_, _, e1 := syscall.RawSyscall(sys_AIO_WRITEV, uintptr(unsafe.Pointer(cb)), 0, 0)
 	if e1 != 0 {
@@ -267,16 +285,14 @@ func AioWritev(cb *Aiocb) (err error) {
 // C: int lio_listio(int mode, struct aiocb * const list[], int nent, struct sigevent *sig)
 //
 // See https://man.freebsd.org/cgi/man.cgi?query=lio_listio&sektion=2&manpath=FreeBSD+14.0-RELEASE
+//
+//go:nosplit
 func LioListio(mode LioMode, list []*Aiocb, sig *Sigevent) (err error) {
 	if int(int32(len(list))) != len(list) {
 		err = unix.EINVAL
 		return
 	}
-	var _p_list unsafe.Pointer
-	if len(list) > 0 {
-		_p_list = unsafe.Pointer(&list[0])
-	}
-	_, _, e1 := syscall.Syscall6(sys_LIO_LISTIO, uintptr(mode), uintptr(_p_list), uintptr(len(list)), uintptr(unsafe.Pointer(sig)), 0, 0)
+	_, _, e1 := syscall.Syscall6(sys_LIO_LISTIO, uintptr(mode), uintptr(unsafe.Pointer(unsafe.SliceData(list))), uintptr(len(list)), uintptr(unsafe.Pointer(sig)), 0, 0)
 	if e1 != 0 {
 		err = e1
 		return

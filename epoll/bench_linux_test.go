@@ -119,3 +119,53 @@ func BenchmarkEventfdWriteRead(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkNonBlocking makes each call that cannot block (or is made here
+// so that it does not: a zero timeout), for bench/run's instruction counts
+// of every raw-path call. The create calls also close what they made.
+func BenchmarkNonBlocking(b *testing.B) {
+	ep, efd := benchSetup(b)
+	tfd, err := TimerfdCreate(CLOCK_MONOTONIC, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { unix.Close(tfd) })
+	var mask Sigset
+	mask.Add(unix.SIGUSR2)
+	sfd, err := Signalfd(-1, &mask, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { unix.Close(sfd) })
+	check := func(b *testing.B, err error) {
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	events := make([]EpollEvent, 1)
+	var zero KernelTimespec
+	var old unix.ItimerSpec
+	var empty Sigset
+	for _, bm := range []struct {
+		name string
+		call func(b *testing.B)
+	}{
+		{"EpollCreate1", func(b *testing.B) { fd, err := EpollCreate1(0); check(b, err); unix.Close(fd) }},
+		{"EpollCtl", func(b *testing.B) { check(b, EpollCtl(ep, EPOLL_CTL_MOD, efd, &EpollEvent{Events: EPOLLIN})) }},
+		{"EpollWait", func(b *testing.B) { _, err := EpollWait(ep, events, 0); check(b, err) }},
+		{"EpollPwait", func(b *testing.B) { _, err := EpollPwait(ep, events, 0, nil); check(b, err) }},
+		{"EpollPwait2", func(b *testing.B) { _, err := EpollPwait2(ep, events, &zero, nil); check(b, err) }},
+		{"Eventfd", func(b *testing.B) { fd, err := Eventfd(0, 0); check(b, err); unix.Close(fd) }},
+		{"TimerfdCreate", func(b *testing.B) { fd, err := TimerfdCreate(CLOCK_MONOTONIC, 0); check(b, err); unix.Close(fd) }},
+		{"TimerfdSettime", func(b *testing.B) { check(b, TimerfdSettime(tfd, 0, &unix.ItimerSpec{}, &old)) }},
+		{"TimerfdGettime", func(b *testing.B) { check(b, TimerfdGettime(tfd, &old)) }},
+		{"Signalfd", func(b *testing.B) { _, err := Signalfd(sfd, &mask, 0); check(b, err) }},
+		{"RtSigprocmask", func(b *testing.B) { check(b, RtSigprocmask(SIG_BLOCK, &empty, nil)) }},
+	} {
+		b.Run(bm.name, func(b *testing.B) {
+			for b.Loop() {
+				bm.call(b)
+			}
+		})
+	}
+}

@@ -19,6 +19,8 @@ import (
 // C: int epoll_create1(int flags)
 //
 // See https://man7.org/linux/man-pages/man2/epoll_create1.2.html
+//
+//go:nosplit
 func EpollCreate1(flags CreateFlags) (epfd int, err error) {
 	r0, _, e1 := syscall.RawSyscall(sys_EPOLL_CREATE1, uintptr(flags|EPOLL_CLOEXEC), 0, 0)
 	if e1 != 0 {
@@ -39,6 +41,8 @@ func EpollCreate1(flags CreateFlags) (epfd int, err error) {
 // C: int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event)
 //
 // See https://man7.org/linux/man-pages/man2/epoll_ctl.2.html
+//
+//go:nosplit
 func EpollCtl(epfd int, op CtlOp, fd int, event *EpollEvent) (err error) {
 	if int(int32(epfd)) != epfd || int(int32(fd)) != fd {
 		err = unix.EINVAL
@@ -64,22 +68,20 @@ func EpollCtl(epfd int, op CtlOp, fd int, event *EpollEvent) (err error) {
 // C: int epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int timeout, const sigset_t *sigmask)
 //
 // See https://man7.org/linux/man-pages/man2/epoll_pwait.2.html
+//
+//go:nosplit
 func EpollPwait(epfd int, events []EpollEvent, timeout int, sigmask *Sigset) (n int, err error) {
 	if int(int32(epfd)) != epfd || int(int32(len(events))) != len(events) || int(int32(timeout)) != timeout {
 		n = -1
 		err = unix.EINVAL
 		return
 	}
-	var _p_events unsafe.Pointer
-	if len(events) > 0 {
-		_p_events = unsafe.Pointer(&events[0])
-	}
 	var r0 uintptr
 	var e1 syscall.Errno
 	if timeout != 0 {
-		r0, _, e1 = syscall.Syscall6(sys_EPOLL_PWAIT, uintptr(epfd), uintptr(_p_events), uintptr(len(events)), uintptr(timeout), uintptr(unsafe.Pointer(sigmask)), unsafe.Sizeof(Sigset{}))
+		r0, _, e1 = syscall.Syscall6(sys_EPOLL_PWAIT, uintptr(epfd), uintptr(unsafe.Pointer(unsafe.SliceData(events))), uintptr(len(events)), uintptr(timeout), uintptr(unsafe.Pointer(sigmask)), unsafe.Sizeof(Sigset{}))
 	} else {
-		r0, _, e1 = syscall.RawSyscall6(sys_EPOLL_PWAIT, uintptr(epfd), uintptr(_p_events), uintptr(len(events)), uintptr(timeout), uintptr(unsafe.Pointer(sigmask)), unsafe.Sizeof(Sigset{}))
+		r0, _, e1 = syscall.RawSyscall6(sys_EPOLL_PWAIT, uintptr(epfd), uintptr(unsafe.Pointer(unsafe.SliceData(events))), uintptr(len(events)), uintptr(timeout), uintptr(unsafe.Pointer(sigmask)), unsafe.Sizeof(Sigset{}))
 	}
 	if e1 != 0 {
 		n = -1
@@ -101,22 +103,20 @@ func EpollPwait(epfd int, events []EpollEvent, timeout int, sigmask *Sigset) (n 
 // C: int epoll_pwait2(int epfd, struct epoll_event *events, int maxevents, const struct timespec *timeout, const sigset_t *sigmask)
 //
 // See https://man7.org/linux/man-pages/man2/epoll_pwait2.2.html
+//
+//go:nosplit
 func EpollPwait2(epfd int, events []EpollEvent, timeout *KernelTimespec, sigmask *Sigset) (n int, err error) {
 	if int(int32(epfd)) != epfd || int(int32(len(events))) != len(events) {
 		n = -1
 		err = unix.EINVAL
 		return
 	}
-	var _p_events unsafe.Pointer
-	if len(events) > 0 {
-		_p_events = unsafe.Pointer(&events[0])
-	}
 	var r0 uintptr
 	var e1 syscall.Errno
 	if timeout == nil || *timeout != (KernelTimespec{}) {
-		r0, _, e1 = syscall.Syscall6(sys_EPOLL_PWAIT2, uintptr(epfd), uintptr(_p_events), uintptr(len(events)), uintptr(unsafe.Pointer(timeout)), uintptr(unsafe.Pointer(sigmask)), unsafe.Sizeof(Sigset{}))
+		r0, _, e1 = syscall.Syscall6(sys_EPOLL_PWAIT2, uintptr(epfd), uintptr(unsafe.Pointer(unsafe.SliceData(events))), uintptr(len(events)), uintptr(unsafe.Pointer(timeout)), uintptr(unsafe.Pointer(sigmask)), unsafe.Sizeof(Sigset{}))
 	} else {
-		r0, _, e1 = syscall.RawSyscall6(sys_EPOLL_PWAIT2, uintptr(epfd), uintptr(_p_events), uintptr(len(events)), uintptr(unsafe.Pointer(timeout)), uintptr(unsafe.Pointer(sigmask)), unsafe.Sizeof(Sigset{}))
+		r0, _, e1 = syscall.RawSyscall6(sys_EPOLL_PWAIT2, uintptr(epfd), uintptr(unsafe.Pointer(unsafe.SliceData(events))), uintptr(len(events)), uintptr(unsafe.Pointer(timeout)), uintptr(unsafe.Pointer(sigmask)), unsafe.Sizeof(Sigset{}))
 	}
 	if e1 != 0 {
 		n = -1
@@ -140,22 +140,20 @@ func EpollPwait2(epfd int, events []EpollEvent, timeout *KernelTimespec, sigmask
 // C: int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout)
 //
 // See https://man7.org/linux/man-pages/man2/epoll_wait.2.html
+//
+//go:nosplit
 func EpollWait(epfd int, events []EpollEvent, timeout int) (n int, err error) {
 	if int(int32(epfd)) != epfd || int(int32(len(events))) != len(events) || int(int32(timeout)) != timeout {
 		n = -1
 		err = unix.EINVAL
 		return
 	}
-	var _p_events unsafe.Pointer
-	if len(events) > 0 {
-		_p_events = unsafe.Pointer(&events[0])
-	}
 	var r0 uintptr
 	var e1 syscall.Errno
 	if timeout != 0 {
-		r0, _, e1 = syscall.Syscall6(sys_EPOLL_PWAIT, uintptr(epfd), uintptr(_p_events), uintptr(len(events)), uintptr(timeout), 0, 0)
+		r0, _, e1 = syscall.Syscall6(sys_EPOLL_PWAIT, uintptr(epfd), uintptr(unsafe.Pointer(unsafe.SliceData(events))), uintptr(len(events)), uintptr(timeout), 0, 0)
 	} else {
-		r0, _, e1 = syscall.RawSyscall6(sys_EPOLL_PWAIT, uintptr(epfd), uintptr(_p_events), uintptr(len(events)), uintptr(timeout), 0, 0)
+		r0, _, e1 = syscall.RawSyscall6(sys_EPOLL_PWAIT, uintptr(epfd), uintptr(unsafe.Pointer(unsafe.SliceData(events))), uintptr(len(events)), uintptr(timeout), 0, 0)
 	}
 	if e1 != 0 {
 		n = -1
@@ -175,6 +173,8 @@ func EpollWait(epfd int, events []EpollEvent, timeout int) (n int, err error) {
 // C: int eventfd(unsigned int initval, int flags)
 //
 // See https://man7.org/linux/man-pages/man2/eventfd.2.html
+//
+//go:nosplit
 func Eventfd(initval uint32, flags EventfdFlags) (fd int, err error) {
 	r0, _, e1 := syscall.RawSyscall(sys_EVENTFD2, uintptr(initval), uintptr(flags|EFD_CLOEXEC), 0)
 	if e1 != 0 {
@@ -195,6 +195,8 @@ func Eventfd(initval uint32, flags EventfdFlags) (fd int, err error) {
 // C: int eventfd_read(int fd, eventfd_t *value)
 //
 // See https://man7.org/linux/man-pages/man2/eventfd.2.html
+//
+//go:nosplit
 func EventfdRead(fd int) (value uint64, err error) {
 	if int(int32(fd)) != fd {
 		err = unix.EINVAL
@@ -218,6 +220,8 @@ func EventfdRead(fd int) (value uint64, err error) {
 // C: int eventfd_write(int fd, eventfd_t value)
 //
 // See https://man7.org/linux/man-pages/man2/eventfd.2.html
+//
+//go:nosplit
 func EventfdWrite(fd int, value uint64) (err error) {
 	if int(int32(fd)) != fd {
 		err = unix.EINVAL
@@ -241,6 +245,8 @@ func EventfdWrite(fd int, value uint64) (err error) {
 // C: int rt_sigprocmask(int how, const sigset_t *set, sigset_t *oldset, size_t sigsetsize)
 //
 // See https://man7.org/linux/man-pages/man2/rt_sigprocmask.2.html
+//
+//go:nosplit
 func RtSigprocmask(how SigmaskHow, set *Sigset, oldset *Sigset) (err error) {
 	_, _, e1 := syscall.RawSyscall6(sys_RT_SIGPROCMASK, uintptr(how), uintptr(unsafe.Pointer(set)), uintptr(unsafe.Pointer(oldset)), unsafe.Sizeof(Sigset{}), 0, 0)
 	if e1 != 0 {
@@ -262,6 +268,8 @@ func RtSigprocmask(how SigmaskHow, set *Sigset, oldset *Sigset) (err error) {
 // C: int signalfd(int fd, const sigset_t *mask, int flags)
 //
 // See https://man7.org/linux/man-pages/man2/signalfd.2.html
+//
+//go:nosplit
 func Signalfd(fd int, mask *Sigset, flags SignalfdFlags) (newfd int, err error) {
 	if int(int32(fd)) != fd {
 		newfd = -1
@@ -288,17 +296,15 @@ func Signalfd(fd int, mask *Sigset, flags SignalfdFlags) (newfd int, err error) 
 // C: ssize_t read(int fd, struct signalfd_siginfo *buf, size_t count)
 //
 // See https://man7.org/linux/man-pages/man2/signalfd.2.html
+//
+//go:nosplit
 func SignalfdRead(fd int, infos []SignalfdSiginfo) (n int, err error) {
 	if int(int32(fd)) != fd {
 		n = -1
 		err = unix.EINVAL
 		return
 	}
-	var _p_infos unsafe.Pointer
-	if len(infos) > 0 {
-		_p_infos = unsafe.Pointer(&infos[0])
-	}
-	r0, _, e1 := syscall.Syscall(sys_READ, uintptr(fd), uintptr(_p_infos), uintptr(len(infos))*unsafe.Sizeof(infos[0]))
+	r0, _, e1 := syscall.Syscall(sys_READ, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(infos))), uintptr(len(infos))*unsafe.Sizeof(infos[0]))
 	if e1 != 0 {
 		n = -1
 		err = e1
@@ -316,6 +322,8 @@ func SignalfdRead(fd int, infos []SignalfdSiginfo) (n int, err error) {
 // C: int timerfd_create(int clockid, int flags)
 //
 // See https://man7.org/linux/man-pages/man2/timerfd_create.2.html
+//
+//go:nosplit
 func TimerfdCreate(clockid ClockID, flags TimerfdFlags) (fd int, err error) {
 	r0, _, e1 := syscall.RawSyscall(sys_TIMERFD_CREATE, uintptr(clockid), uintptr(flags|TFD_CLOEXEC), 0)
 	if e1 != 0 {
@@ -336,6 +344,8 @@ func TimerfdCreate(clockid ClockID, flags TimerfdFlags) (fd int, err error) {
 // C: int timerfd_gettime(int fd, struct itimerspec *curr_value)
 //
 // See https://man7.org/linux/man-pages/man2/timerfd_gettime.2.html
+//
+//go:nosplit
 func TimerfdGettime(fd int, currValue *unix.ItimerSpec) (err error) {
 	if int(int32(fd)) != fd {
 		err = unix.EINVAL
@@ -360,6 +370,8 @@ func TimerfdGettime(fd int, currValue *unix.ItimerSpec) (err error) {
 // C: ssize_t read(int fd, uint64_t *buf, size_t count)
 //
 // See https://man7.org/linux/man-pages/man2/timerfd_create.2.html
+//
+//go:nosplit
 func TimerfdRead(fd int) (expirations uint64, err error) {
 	if int(int32(fd)) != fd {
 		err = unix.EINVAL
@@ -383,6 +395,8 @@ func TimerfdRead(fd int) (expirations uint64, err error) {
 // C: int timerfd_settime(int fd, int flags, const struct itimerspec *new_value, struct itimerspec *old_value)
 //
 // See https://man7.org/linux/man-pages/man2/timerfd_settime.2.html
+//
+//go:nosplit
 func TimerfdSettime(fd int, flags TimerfdSettimeFlags, newValue *unix.ItimerSpec, oldValue *unix.ItimerSpec) (err error) {
 	if int(int32(fd)) != fd {
 		err = unix.EINVAL

@@ -35,10 +35,8 @@ func (m *Model) callArgs(c *Call) (args, checks []string, prelude string) {
 			} else {
 				args = append(args, "uintptr("+name+")")
 			}
-		case ArgSlice:
-			ptr := "_p_" + name
-			fmt.Fprintf(&pre, "var %s unsafe.Pointer\nif len(%s) > 0 {\n%s = unsafe.Pointer(&%s[0])\n}\n", ptr, name, ptr, name)
-			args = append(args, "uintptr("+ptr+")")
+		case ArgSlice: // the array's address, nil only for a nil slice: the kernel reads none of it when the length is 0
+			args = append(args, "uintptr(unsafe.Pointer(unsafe.SliceData("+name+")))")
 		case ArgPointer:
 			args = append(args, "uintptr(unsafe.Pointer("+name+"))")
 		case ArgBool: // C's BOOL or BOOLEAN: 1 or 0
@@ -141,6 +139,11 @@ func (m *Model) renderCall(c *Call) string {
 		fmt.Fprintf(&b, "//\n// C: %s\n", c.CProto)
 	}
 	fmt.Fprintf(&b, "//\n// See %s\n", m.manURL(c.Man))
+	if m.Libc == "" {
+		// The wrapper and the syscall package's entry points it calls fit
+		// in the stack guard (the linker checks): no stack check needed.
+		b.WriteString("//\n//go:nosplit\n")
+	}
 	b.WriteString(signature(c))
 
 	// On failure an int result is -1, as in C, and err is the errno.

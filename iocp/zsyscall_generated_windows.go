@@ -291,15 +291,11 @@ func GetQueuedCompletionStatusEx(port windows.Handle, entries []OverlappedEntry,
 	if err = procGetQueuedCompletionStatusEx.Find(); err != nil {
 		return
 	}
-	var _p_entries unsafe.Pointer
-	if len(entries) > 0 {
-		_p_entries = unsafe.Pointer(&entries[0])
-	}
 	var _p_alertable uintptr
 	if alertable {
 		_p_alertable = 1
 	}
-	r0, _, e1 := syscall.SyscallN(procGetQueuedCompletionStatusEx.Addr(), uintptr(port), uintptr(_p_entries), uintptr(len(entries)), uintptr(unsafe.Pointer(&n)), uintptr(timeout), _p_alertable)
+	r0, _, e1 := syscall.SyscallN(procGetQueuedCompletionStatusEx.Addr(), uintptr(port), uintptr(unsafe.Pointer(unsafe.SliceData(entries))), uintptr(len(entries)), uintptr(unsafe.Pointer(&n)), uintptr(timeout), _p_alertable)
 	if r0 == 0 {
 		n = 0
 		err = errnoErr(e1)

@@ -59,20 +59,12 @@ func Kevent(kq int, changelist []Kevent_t, eventlist []Kevent_t, timeout *unix.T
 		err = unix.EINVAL
 		return
 	}
-	var _p_changelist unsafe.Pointer
-	if len(changelist) > 0 {
-		_p_changelist = unsafe.Pointer(&changelist[0])
-	}
-	var _p_eventlist unsafe.Pointer
-	if len(eventlist) > 0 {
-		_p_eventlist = unsafe.Pointer(&eventlist[0])
-	}
 	var r0 uintptr
 	var e1 syscall.Errno
 	if len(eventlist) > 0 && (timeout == nil || *timeout != (unix.Timespec{})) {
-		r0, _, e1 = syscall_syscall6(libc_kevent_trampoline_addr, uintptr(kq), uintptr(_p_changelist), uintptr(len(changelist)), uintptr(_p_eventlist), uintptr(len(eventlist)), uintptr(unsafe.Pointer(timeout)))
+		r0, _, e1 = syscall_syscall6(libc_kevent_trampoline_addr, uintptr(kq), uintptr(unsafe.Pointer(unsafe.SliceData(changelist))), uintptr(len(changelist)), uintptr(unsafe.Pointer(unsafe.SliceData(eventlist))), uintptr(len(eventlist)), uintptr(unsafe.Pointer(timeout)))
 	} else {
-		r0, _, e1 = syscall_rawSyscall6(libc_kevent_trampoline_addr, uintptr(kq), uintptr(_p_changelist), uintptr(len(changelist)), uintptr(_p_eventlist), uintptr(len(eventlist)), uintptr(unsafe.Pointer(timeout)))
+		r0, _, e1 = syscall_rawSyscall6(libc_kevent_trampoline_addr, uintptr(kq), uintptr(unsafe.Pointer(unsafe.SliceData(changelist))), uintptr(len(changelist)), uintptr(unsafe.Pointer(unsafe.SliceData(eventlist))), uintptr(len(eventlist)), uintptr(unsafe.Pointer(timeout)))
 	}
 	if e1 != 0 {
 		n = -1
@@ -99,20 +91,12 @@ func Kevent64(kq int, changelist []Kevent64_s, eventlist []Kevent64_s, flags Kev
 		err = unix.EINVAL
 		return
 	}
-	var _p_changelist unsafe.Pointer
-	if len(changelist) > 0 {
-		_p_changelist = unsafe.Pointer(&changelist[0])
-	}
-	var _p_eventlist unsafe.Pointer
-	if len(eventlist) > 0 {
-		_p_eventlist = unsafe.Pointer(&eventlist[0])
-	}
 	var r0 uintptr
 	var e1 syscall.Errno
 	if len(eventlist) > 0 && flags&KEVENT_FLAG_IMMEDIATE == 0 && (timeout == nil || *timeout != (unix.Timespec{})) {
-		r0, _, e1 = syscall_syscall9(libc_kevent64_trampoline_addr, uintptr(kq), uintptr(_p_changelist), uintptr(len(changelist)), uintptr(_p_eventlist), uintptr(len(eventlist)), uintptr(flags), uintptr(unsafe.Pointer(timeout)), 0, 0)
+		r0, _, e1 = syscall_syscall9(libc_kevent64_trampoline_addr, uintptr(kq), uintptr(unsafe.Pointer(unsafe.SliceData(changelist))), uintptr(len(changelist)), uintptr(unsafe.Pointer(unsafe.SliceData(eventlist))), uintptr(len(eventlist)), uintptr(flags), uintptr(unsafe.Pointer(timeout)), 0, 0)
 	} else {
-		r0, _, e1 = syscall_rawSyscall9(libc_kevent64_trampoline_addr, uintptr(kq), uintptr(_p_changelist), uintptr(len(changelist)), uintptr(_p_eventlist), uintptr(len(eventlist)), uintptr(flags), uintptr(unsafe.Pointer(timeout)), 0, 0)
+		r0, _, e1 = syscall_rawSyscall9(libc_kevent64_trampoline_addr, uintptr(kq), uintptr(unsafe.Pointer(unsafe.SliceData(changelist))), uintptr(len(changelist)), uintptr(unsafe.Pointer(unsafe.SliceData(eventlist))), uintptr(len(eventlist)), uintptr(flags), uintptr(unsafe.Pointer(timeout)), 0, 0)
 	}
 	if e1 != 0 {
 		n = -1

@@ -30,26 +30,20 @@ const (
 // C: int kevent(int kq, const struct kevent *changelist, int nchanges, struct kevent *eventlist, int nevents, const struct timespec *timeout)
 //
 // See https://man.freebsd.org/cgi/man.cgi?query=kevent&sektion=2&manpath=FreeBSD+14.0-RELEASE
+//
+//go:nosplit
 func Kevent(kq int, changelist []Kevent_t, eventlist []Kevent_t, timeout *unix.Timespec) (n int, err error) {
 	if int(int32(kq)) != kq || int(int32(len(changelist))) != len(changelist) || int(int32(len(eventlist))) != len(eventlist) {
 		n = -1
 		err = unix.EINVAL
 		return
 	}
-	var _p_changelist unsafe.Pointer
-	if len(changelist) > 0 {
-		_p_changelist = unsafe.Pointer(&changelist[0])
-	}
-	var _p_eventlist unsafe.Pointer
-	if len(eventlist) > 0 {
-		_p_eventlist = unsafe.Pointer(&eventlist[0])
-	}
 	var r0 uintptr
 	var e1 syscall.Errno
 	if len(eventlist) > 0 && (timeout == nil || *timeout != (unix.Timespec{})) {
-		r0, _, e1 = syscall.Syscall6(sys_KEVENT, uintptr(kq), uintptr(_p_changelist), uintptr(len(changelist)), uintptr(_p_eventlist), uintptr(len(eventlist)), uintptr(unsafe.Pointer(timeout)))
+		r0, _, e1 = syscall.Syscall6(sys_KEVENT, uintptr(kq), uintptr(unsafe.Pointer(unsafe.SliceData(changelist))), uintptr(len(changelist)), uintptr(unsafe.Pointer(unsafe.SliceData(eventlist))), uintptr(len(eventlist)), uintptr(unsafe.Pointer(timeout)))
 	} else {
-		r0, _, e1 = syscall.RawSyscall6(sys_KEVENT, uintptr(kq), uintptr(_p_changelist), uintptr(len(changelist)), uintptr(_p_eventlist), uintptr(len(eventlist)), uintptr(unsafe.Pointer(timeout)))
+		r0, _, e1 = syscall.RawSyscall6(sys_KEVENT, uintptr(kq), uintptr(unsafe.Pointer(unsafe.SliceData(changelist))), uintptr(len(changelist)), uintptr(unsafe.Pointer(unsafe.SliceData(eventlist))), uintptr(len(eventlist)), uintptr(unsafe.Pointer(timeout)))
 	}
 	if e1 != 0 {
 		n = -1
@@ -68,6 +62,8 @@ func Kevent(kq int, changelist []Kevent_t, eventlist []Kevent_t, timeout *unix.T
 // C: int kqueue(void)
 //
 // See https://man.freebsd.org/cgi/man.cgi?query=kqueue&sektion=2&manpath=FreeBSD+14.0-RELEASE
+//
+//go:nosplit
 func Kqueue() (kq int, err error) {
 	r0, _, e1 := syscall.RawSyscall(sys_KQUEUE, 0, 0, 0)
 	if e1 != 0 {
@@ -88,6 +84,8 @@ func Kqueue() (kq int, err error) {
 // C: int kqueuex(u_int flags)
 //
 // See https://man.freebsd.org/cgi/man.cgi?query=kqueue&sektion=2&manpath=FreeBSD+14.0-RELEASE
+//
+//go:nosplit
 func Kqueuex(flags CreateFlags) (kq int, err error) {
 	r0, _, e1 := syscall.RawSyscall(sys_KQUEUEX, uintptr(flags|KQUEUE_CLOEXEC), 0, 0)
 	if e1 != 0 {
