@@ -27,7 +27,7 @@ func (m *Model) callArgs(c *Call) (args, checks []string, prelude string) {
 		case ArgNil:
 			args = append(args, "0")
 		case ArgValue:
-			if a.Param.Type == "int" {
+			if a.Param.CInt {
 				checks = append(checks, fmt.Sprintf("int(int32(%s)) != %s", name, name))
 			}
 			if a.Cloexec {
@@ -110,35 +110,7 @@ func (m *Model) renderCall(c *Call) string {
 	args, checks, prelude := m.callArgs(c)
 	cond := blockCond(c.Block)
 	var b strings.Builder
-	b.WriteString(docComment(c.Doc))
-	b.WriteString("//\n")
-	switch {
-	case m.Libc != "" && c.Block.Kind == "never":
-		fmt.Fprintf(&b, "// It does not block: it calls %s in %s without handing its thread to\n"+
-			"// the Go scheduler.\n", c.Entry, m.Libc)
-	case m.Libc != "" && c.Block.Kind == "always":
-		fmt.Fprintf(&b, "// It may block: it calls %s in %s, and lets the Go scheduler run other\n"+
-			"// goroutines meanwhile.\n", c.Entry, m.Libc)
-	case m.Libc != "":
-		fmt.Fprintf(&b, "// It calls %s in %s. It may block when %s, and then\n"+
-			"// lets the Go scheduler run other goroutines meanwhile; otherwise it does\n"+
-			"// not block, and keeps its thread from the scheduler.\n", c.Entry, m.Libc, cond)
-	case c.Block.Kind == "never":
-		b.WriteString("// It does not block: it enters the kernel by the raw system call path.\n")
-	case c.Block.Kind == "always":
-		b.WriteString("// It may block, and lets the Go scheduler run other goroutines meanwhile.\n")
-	default:
-		fmt.Fprintf(&b, "// It may block when %s, and then lets the Go scheduler run\n"+
-			"// other goroutines meanwhile; otherwise it does not block, and it\n"+
-			"// enters the kernel by the raw system call path.\n", cond)
-	}
-	if c.Cloexec != "" {
-		fmt.Fprintf(&b, "// The new descriptor is close-on-exec: %s is always added to flags.\n", c.Cloexec)
-	}
-	if c.CProto != "" {
-		fmt.Fprintf(&b, "//\n// C: %s\n", c.CProto)
-	}
-	fmt.Fprintf(&b, "//\n// See %s\n", m.manURL(c.Man))
+	b.WriteString(m.callDoc(c, cond))
 	if m.Libc == "" {
 		// The wrapper and the syscall package's entry points it calls fit
 		// in the stack guard (the linker checks): no stack check needed.
@@ -188,6 +160,42 @@ func (m *Model) renderCall(c *Call) string {
 		fmt.Fprintf(&b, "%s = %s\n", c.Ret.Name, retValue(c))
 	}
 	b.WriteString("return\n}\n")
+	return b.String()
+}
+
+// callDoc is the doc comment of a system or libc call: the spec's doc, then
+// whether it blocks and which path it takes, then its C prototype and man page.
+func (m *Model) callDoc(c *Call, cond string) string {
+	var b strings.Builder
+	b.WriteString(docComment(c.Doc))
+	b.WriteString("//\n")
+	switch {
+	case m.Libc != "" && c.Block.Kind == "never":
+		fmt.Fprintf(&b, "// It does not block: it calls %s in %s without handing its thread to\n"+
+			"// the Go scheduler.\n", c.Entry, m.Libc)
+	case m.Libc != "" && c.Block.Kind == "always":
+		fmt.Fprintf(&b, "// It may block: it calls %s in %s, and lets the Go scheduler run other\n"+
+			"// goroutines meanwhile.\n", c.Entry, m.Libc)
+	case m.Libc != "":
+		fmt.Fprintf(&b, "// It calls %s in %s. It may block when %s, and then\n"+
+			"// lets the Go scheduler run other goroutines meanwhile; otherwise it does\n"+
+			"// not block, and keeps its thread from the scheduler.\n", c.Entry, m.Libc, cond)
+	case c.Block.Kind == "never":
+		b.WriteString("// It does not block: it enters the kernel by the raw system call path.\n")
+	case c.Block.Kind == "always":
+		b.WriteString("// It may block, and lets the Go scheduler run other goroutines meanwhile.\n")
+	default:
+		fmt.Fprintf(&b, "// It may block when %s, and then lets the Go scheduler run\n"+
+			"// other goroutines meanwhile; otherwise it does not block, and it\n"+
+			"// enters the kernel by the raw system call path.\n", cond)
+	}
+	if c.Cloexec != "" {
+		fmt.Fprintf(&b, "// The new descriptor is close-on-exec: %s is always added to flags.\n", c.Cloexec)
+	}
+	if c.CProto != "" {
+		fmt.Fprintf(&b, "//\n// C: %s\n", c.CProto)
+	}
+	fmt.Fprintf(&b, "//\n// See %s\n", m.manURL(c.Man))
 	return b.String()
 }
 

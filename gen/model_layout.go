@@ -64,9 +64,9 @@ func (b *builder) structDecl(n *Node) error {
 	if err != nil {
 		return fmt.Errorf("%v (struct %s)", err, st.Name)
 	}
-	// One Go struct is resolved once per target, but targets often share a
-	// layout line: the result is the same, so it is computed for each target
-	// only because sizes depend on the target.
+	// Targets often share a layout block, but Go's sizes and alignments
+	// depend on the target, so each target's Go layout is computed and
+	// checked on its own.
 	for i, t := range b.m.Targets {
 		l := star
 		if pick[i] >= 0 {

@@ -111,14 +111,15 @@ func (p *specParser) lines(name string, src []byte, including []string) ([]line,
 			frag, fragName = new([]line), l.words[1]
 			p.fragments[fragName] = frag
 		case l.words[0] == "use":
-			body, ok := p.fragments[l.words[1%len(l.words)]]
-			switch {
-			case indent == 0 || len(l.words) != 2 || comment != "":
+			if indent == 0 || len(l.words) != 2 || comment != "" {
 				return nil, pos.errorf("want: use FRAGMENT, indented in a block")
-			case !ok:
-				return nil, pos.errorf("no fragment %s defined before this line", l.words[1])
+			}
+			body, ok := p.fragments[l.words[1]]
+			switch {
 			case l.words[1] == fragName:
 				return nil, pos.errorf("fragment %s uses itself", fragName)
+			case !ok:
+				return nil, pos.errorf("no fragment %s defined before this line", l.words[1])
 			}
 			for _, b := range *body {
 				b.indent += indent - 1
