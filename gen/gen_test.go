@@ -199,12 +199,43 @@ func TestSpecErrors(t *testing.T) {
 		{"failclear with ntstatus", "call R\n\tgo (a int) (s windows.NTStatus, n int)\n\tsys R(a)\n\tdll k.dll\n\tfail ntstatus\n\tfailclear n\n\tblock never\n\tman r(2)\n\tdoc R.\n", "t.spec:11: failclear is for fail zero"},
 		{"DLL and system calls mixed", dll + "\tfail zero\n\tblock never\n\tman r(2)\n\tdoc R.\ncall S\n\tgo (a int) ()\n\tsys s(a)\n\tblock never\n\tman s(2)\n\tdoc S.\n", "t.spec:14: call S: in a spec of DLL calls, every call needs dll"},
 		{"required lines", "", "t.spec:4: package, asof, manurl and system are required"},
+		{"second asof", "asof y\n", "t.spec:6: a second asof line"},
+		{"second system", "system freebsd\n", "t.spec:6: a second system line"},
+		{"type before system", "", "t.spec:2: type before the system line"},
+		{"system of no target", "", "t.spec:2: the target table has no plan9 target"},
+		{"group named like a key", "group mips amd64\n", "t.spec:6: group mips: the name is already a key"},
+		{"bad type line", "type T int32\n", "t.spec:6: want: type NAME UNDERLYING flags|enum"},
+		{"bad struct line", "struct S T\n", "t.spec:6: want: struct NAME"},
+		{"bad call line", "call\n", "t.spec:6: want: call NAME"},
+		{"bad include line", "include a b\n", "t.spec:6: want: include FILE"},
+		{"include of itself", "include t.spec\n", "t.spec:6: t.spec includes itself"},
+		{"bad fragment line", "fragment\n", "t.spec:6: want: fragment NAME"},
+		{"struct line in a struct", "struct S\n\tdoc S.\n\tfield X\n", "t.spec:8: want doc or layout in struct S"},
+		{"second default layout", "struct S\n\tdoc S.\n\tlayout *\n\t\tA uint32 0\n\t\tsize 4\n\tlayout *\n\t\tA uint32 0\n\t\tsize 4\n", "t.spec:11: struct S: a second layout *"},
+		{"layout of an unknown key", "struct S\n\tdoc S.\n\tlayout arm64\n\t\tA uint32 0\n\t\tsize 4\n", "t.spec:8: arm64 is not a target"},
+		{"field after size", "struct S\n\tdoc S.\n\tlayout *\n\t\tsize 4\n\t\tA uint32 0\n", "t.spec:10: want: FIELD TYPE OFFSET, before the size line"},
+		{"two sizes", "struct S\n\tdoc S.\n\tlayout *\n\t\tA uint32 0\n\t\tsize 4\n\t\tsize 4\n", "t.spec:11: want one size N line, last"},
+		{"struct declared twice", "struct S\n\tdoc S.\n\tlayout *\n\t\tA uint32 0\n\t\tsize 4\nstruct S\n", "t.spec:11: S declared twice"},
+		{"sysnum twice", "sysnum\n\tread 0\n\tread 1\n", "t.spec:8: sysnum read given twice"},
+		{"go not a signature", sys + "call R\n\tgo fd int\n\tsys read(fd)\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:9: call R: go is not a Go signature"},
+		{"sys not a call", sys + "call R\n\tgo (fd int) ()\n\tsys read\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:10: call R: sys is not entry(args...)"},
+		{"address of nothing", sys + "call R\n\tgo (fd int) ()\n\tsys read(&x)\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:10: call R: &x: not a parameter or result"},
+		{"bad fd pair", sys + "call R\n\tgo (fd int) ()\n\tfd fd\n\tsys read(fd)\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:10: want fd NAME:KIND..., got \"fd\""},
+		{"zero of a pointer to no struct", sys + "call R\n\tgo (fd int, p *int32) ()\n\tsys read(fd, p)\n\tblock unless p zero\n\tman read(2)\n\tdoc R.\n", "t.spec:11: block: p zero: a pointer's zero"},
+		{"ret count without an int result", "struct S\n\tdoc S.\n\tlayout *\n\t\tA uint32 0\n\t\tsize 4\n" + sys + "call R\n\tgo (fd int, s []S) ()\n\tsys read(fd, s, sizeof(s))\n\tret count s\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:16: ret count: the call needs an int result"},
+		{"DLL call after system calls", sys + "call S\n\tgo (a int) ()\n\tsys read(a)\n\tblock never\n\tman s(2)\n\tdoc S.\n" + dll + "\tfail zero\n\tblock never\n\tman r(2)\n\tdoc R.\n", "t.spec:14: call R: a DLL call in a spec of system calls"},
+		{"DLL call with libc", "libc l.so\n" + dll + "\tfail zero\n\tblock never\n\tman r(2)\n\tdoc R.\n", "t.spec:7: call R: a DLL call takes no libc"},
 	}
 	tb := testTable(t)
 	for _, tt := range tests {
 		src := head + tt.spec
-		if tt.name == "required lines" {
+		switch tt.name {
+		case "required lines":
 			src = "package p\nmanurl u\nasof x\n"
+		case "type before system":
+			src = "package p\ntype T int32 enum\n"
+		case "system of no target":
+			src = "package p\nsystem plan9\n"
 		}
 		nodes, err := Parse("t.spec", []byte(src), os.ReadFile)
 		if err == nil {
