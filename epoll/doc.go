@@ -51,7 +51,8 @@
 // The kernel copies an EpollEvent during EpollCtl and keeps only its Data:
 // eight bytes it hands back with every event. Go's garbage collector does not
 // see a pointer kept there, so the object could be freed or moved while the
-// kernel still reports it. Store an integer token instead (SetU64), such as
+// kernel still reports it. Store an integer token instead (EventU64 or
+// SetU64; EventFd or SetFd for the descriptor itself), such as
 // an index into a table of your objects with a generation count that changes
 // when a slot is reused; examples/epoll-stale shows why the generation is
 // needed when one event's handler closes an object whose event is later in

@@ -13,11 +13,37 @@ import (
 // write it in host byte order, as C does, without unaligned word accesses
 // (which fault on mips): an EpollEvent is only 4-byte aligned.
 
-// Fd returns the data union read as its int fd member (the first 4 bytes).
-func (e *EpollEvent) Fd() int32 { return int32(binary.NativeEndian.Uint32(e.Data[:4])) }
+// EventFd returns a new event for epoll_ctl(2): events, and fd in the data
+// union's fd member, so that a registration is one expression:
+//
+//	err := epoll.EpollCtl(ep, epoll.EPOLL_CTL_ADD, fd, epoll.EventFd(epoll.EPOLLIN, fd))
+//
+// The kernel copies the event during the call; the pointer need not outlive
+// it (and, used as above, the event stays on the stack: no allocation).
+func EventFd(events Events, fd int) *EpollEvent {
+	e := &EpollEvent{Events: events}
+	e.SetFd(fd)
+	return e
+}
 
-// SetFd sets the union's int fd member. The other 4 bytes are left as they are.
-func (e *EpollEvent) SetFd(fd int32) { binary.NativeEndian.PutUint32(e.Data[:4], uint32(fd)) }
+// EventU64 returns a new event for epoll_ctl(2) with events and the data
+// union's u64 member set to token: the form for an integer token that names
+// the object an event is for (see the package documentation).
+func EventU64(events Events, token uint64) *EpollEvent {
+	e := &EpollEvent{Events: events}
+	e.SetU64(token)
+	return e
+}
+
+// Fd returns the data union read as its int fd member (the first 4 bytes),
+// as the int the calls take.
+func (e *EpollEvent) Fd() int { return int(int32(binary.NativeEndian.Uint32(e.Data[:4]))) }
+
+// SetFd sets the union's int fd member to fd, a descriptor as the calls take
+// it. The member is a C int: an fd outside the int32 range (which no
+// descriptor is) keeps only its low 32 bits, as in C. The other 4 bytes are
+// left as they are.
+func (e *EpollEvent) SetFd(fd int) { binary.NativeEndian.PutUint32(e.Data[:4], uint32(fd)) }
 
 // U32 returns the union read as its uint32_t u32 member (the first 4 bytes).
 func (e *EpollEvent) U32() uint32 { return binary.NativeEndian.Uint32(e.Data[:4]) }

@@ -83,6 +83,34 @@ func TestDataAccessors(t *testing.T) {
 	}
 }
 
+// EventFd and EventU64 build a registration in one expression, without
+// allocating, and the kernel hands back what they set.
+func TestEventConstructors(t *testing.T) {
+	ep := newEpoll(t)
+	efd := newEventfd(t, 1, EFD_NONBLOCK)
+	if err := EpollCtl(ep, EPOLL_CTL_ADD, efd, EventFd(EPOLLIN, efd)); err != nil {
+		t.Fatal(err)
+	}
+	events := make([]EpollEvent, 1)
+	if n, err := EpollWait(ep, events, 0); n != 1 || err != nil || events[0].Fd() != efd || events[0].Events != EPOLLIN {
+		t.Fatalf("EpollWait = %d, %v, fd %d, %v; want 1, nil, fd %d, EPOLLIN", n, err, events[0].Fd(), events[0].Events, efd)
+	}
+	const token = 0xfeedface_00000007
+	if err := EpollCtl(ep, EPOLL_CTL_MOD, efd, EventU64(EPOLLIN|EPOLLET, token)); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := EpollWait(ep, events, 0); n != 1 || err != nil || events[0].U64() != token {
+		t.Fatalf("EpollWait = %d, %v, data %#x; want 1, nil, %#x", n, err, events[0].U64(), uint64(token))
+	}
+	if a := testing.AllocsPerRun(100, func() {
+		if err := EpollCtl(ep, EPOLL_CTL_MOD, efd, EventFd(EPOLLIN, efd)); err != nil {
+			t.Fatal(err)
+		}
+	}); a != 0 {
+		t.Errorf("EpollCtl with EventFd allocates %v times", a)
+	}
+}
+
 // The kernel hands back the whole union as it was registered, on every
 // architecture: this catches a wrong offset of Data or a wrong packing.
 func TestDataRoundTripThroughKernel(t *testing.T) {

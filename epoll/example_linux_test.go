@@ -22,9 +22,8 @@ func ExampleEpollWait() {
 	}
 	defer unix.Close(efd)
 
-	ev := epoll.EpollEvent{Events: epoll.EPOLLIN | epoll.EPOLLET}
-	ev.SetU64(42) // a token naming the object, never a Go pointer
-	if err := epoll.EpollCtl(ep, epoll.EPOLL_CTL_ADD, efd, &ev); err != nil {
+	// 42 is a token naming the object, never a Go pointer.
+	if err := epoll.EpollCtl(ep, epoll.EPOLL_CTL_ADD, efd, epoll.EventU64(epoll.EPOLLIN|epoll.EPOLLET, 42)); err != nil {
 		log.Fatal(err)
 	}
 	if err := epoll.EventfdWrite(efd, 7); err != nil {

@@ -46,7 +46,7 @@ func TestTimerfdPeriodic(t *testing.T) {
 	tfd := mustFd(t)(TimerfdCreate(CLOCK_MONOTONIC, 0))
 	ep := newEpoll(t)
 	ev := EpollEvent{Events: EPOLLIN}
-	ev.SetFd(int32(tfd))
+	ev.SetFd(tfd)
 	if err := EpollCtl(ep, EPOLL_CTL_ADD, tfd, &ev); err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestTimerfdPeriodic(t *testing.T) {
 		if err == unix.EINTR {
 			continue
 		}
-		if n != 1 || err != nil || events[0].Fd() != int32(tfd) {
+		if n != 1 || err != nil || events[0].Fd() != tfd {
 			t.Fatalf("EpollWait = %d, %v, fd %d", n, err, events[0].Fd())
 		}
 		v, err := TimerfdRead(tfd)

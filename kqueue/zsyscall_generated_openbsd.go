@@ -89,8 +89,11 @@ func Kqueue() (kq int, err error) {
 	return
 }
 
-// Kqueue1 calls kqueue1(2) and returns a new kernel event queue. Any
-// program using this package needs a libc with kqueue1, as OpenBSD 7.8's.
+// Kqueue1 calls kqueue1(2) and returns a new kernel event queue. Only a
+// program that calls Kqueue1 imports kqueue1 from libc: the linker keeps
+// the libc functions a program reaches, so one that calls only Kqueue and
+// Kevent lists only kqueue and kevent among its dynamic symbols (seen in
+// openbsd/amd64 builds with readelf --dyn-syms).
 //
 // It does not block: it calls kqueue1 in libc.so without handing its thread to
 // the Go scheduler.

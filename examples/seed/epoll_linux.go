@@ -42,9 +42,7 @@ func wait(ep int, events []epoll.EpollEvent) (int, error) {
 // register adds fd to the interest list of ep for events, with token as
 // the event's data.
 func register(ep, fd int, events epoll.Events, token uint64) error {
-	ev := epoll.EpollEvent{Events: events}
-	ev.SetU64(token)
-	if err := epoll.EpollCtl(ep, epoll.EPOLL_CTL_ADD, fd, &ev); err != nil {
+	if err := epoll.EpollCtl(ep, epoll.EPOLL_CTL_ADD, fd, epoll.EventU64(events, token)); err != nil {
 		return fmt.Errorf("epoll_ctl ADD: %w", err)
 	}
 	return nil
