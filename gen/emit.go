@@ -84,6 +84,9 @@ func (m *Model) items(i int) []item {
 			item{kind: "types", key: fmt.Sprintf("03.%03d", j), code: renderStruct(st, st.Layouts[i])},
 			item{kind: "types", key: fmt.Sprintf("04.%03d", j), code: renderAsserts(st, st.Layouts[i])})
 	}
+	for j, u := range m.Unions {
+		out = append(out, item{kind: "types", key: fmt.Sprintf("03.u%03d", j), code: renderUnion(u)})
+	}
 	for _, n := range m.Sysnums {
 		if n.Has(i) {
 			out = append(out, item{kind: "syscall", key: "05." + n.Name, group: "sysnum",

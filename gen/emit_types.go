@@ -74,3 +74,7 @@ func renderAsserts(st *Struct, l *Layout) string {
 	b.WriteString(")\n")
 	return b.String()
 }
+
+func renderUnion(u *Union) string {
+	return fmt.Sprintf("%stype %s interface {\n%s\n}\n", docComment(u.Doc), u.Name, strings.Join(u.Terms, " | "))
+}

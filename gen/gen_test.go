@@ -200,6 +200,11 @@ func TestSpecErrors(t *testing.T) {
 		{"DLL and system calls mixed", dll + "\tfail zero\n\tblock never\n\tman r(2)\n\tdoc R.\ncall S\n\tgo (a int) ()\n\tsys s(a)\n\tblock never\n\tman s(2)\n\tdoc S.\n", "t.spec:14: call S: in a spec of DLL calls, every call needs dll"},
 		{"required lines", "", "t.spec:4: package, asof, manurl and system are required"},
 		{"second asof", "asof y\n", "t.spec:6: a second asof line"},
+		{"union of an unknown type", "union U T int\n\tdoc U.\n", "t.spec:6: union U: T is neither a spec type nor a Go integer type"},
+		{"union without doc", "union U int32 int\n", "t.spec:6: union U needs doc lines"},
+		{"union with a constant", "union U int32 int\n\tA 1\n", "t.spec:7: a union has only doc lines"},
+		{"union term twice", "union U int int\n\tdoc U.\n", "t.spec:6: union U: int named twice"},
+
 		{"second system", "system freebsd\n", "t.spec:6: a second system line"},
 		{"type before system", "", "t.spec:2: type before the system line"},
 		{"system of no target", "", "t.spec:2: the target table has no plan9 target"},

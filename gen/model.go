@@ -31,8 +31,17 @@ type Model struct {
 	Targets []Target
 	Types   []*Type
 	Structs []*Struct
+	Unions  []*Union
 	Sysnums []*Sysnum
 	Calls   []*Call
+}
+
+// Union is a type constraint: the types one parameter of a generic helper
+// accepts (kqueue's EV_SET takes any of a system's note types as fflags).
+type Union struct {
+	Name  string
+	Doc   []string
+	Terms []string // spec types and predeclared integer types
 }
 
 // Windows reports whether the calls are Windows DLL calls.
@@ -135,6 +144,8 @@ func (b *builder) build(nodes []*Node) error {
 			err = b.typeDecl(n)
 		case "struct":
 			err = b.structDecl(n)
+		case "union":
+			err = b.union(n)
 		case "sysnum":
 			err = b.sysnums(n)
 		case "call":
@@ -425,6 +436,44 @@ func (b *builder) typeDecl(n *Node) error {
 		return n.Pos.errorf("type %s needs doc lines and constants", t.Name)
 	}
 	b.m.Types = append(b.m.Types, t)
+	return nil
+}
+
+// predeclared are the Go integer types a union may name besides spec types.
+var predeclared = []string{"int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr"}
+
+func (b *builder) union(n *Node) error {
+	if err := noComment(n); err != nil {
+		return err
+	}
+	if len(n.Words) < 3 {
+		return n.Pos.errorf("want: union NAME TYPE...")
+	}
+	if err := b.declare(n, n.Words[1]); err != nil {
+		return err
+	}
+	u := &Union{Name: n.Words[1], Terms: n.Words[2:]}
+	for i, t := range u.Terms {
+		switch {
+		case b.m.typeNamed(t) == nil && !slices.Contains(predeclared, t):
+			return n.Pos.errorf("union %s: %s is neither a spec type nor a Go integer type", u.Name, t)
+		case slices.Contains(u.Terms[:i], t):
+			return n.Pos.errorf("union %s: %s named twice", u.Name, t)
+		}
+	}
+	for _, c := range n.Children {
+		if err := noChildren(c); err != nil {
+			return err
+		}
+		if c.Keyword() != "doc" {
+			return c.Pos.errorf("a union has only doc lines")
+		}
+		u.Doc = append(u.Doc, c.Rest())
+	}
+	if len(u.Doc) == 0 {
+		return n.Pos.errorf("union %s needs doc lines", u.Name)
+	}
+	b.m.Unions = append(b.m.Unions, u)
 	return nil
 }
 

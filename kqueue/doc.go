@@ -31,6 +31,30 @@
 // A Go int that the C side reads as an int (kq, slice lengths) outside the
 // int32 range gives EINVAL without a call.
 //
+// The timeout is a *unix.Timespec (golang.org/x/sys/unix), nil to wait
+// until an event: &unix.Timespec{} for a poll, or
+// unix.NsecToTimespec(d.Nanoseconds()) for a time.Duration d. A *syscall.Timespec has the same
+// layout but is another type: convert with (*unix.Timespec)(ts).
+//
+// # Changes and events
+//
+// A change is a Kevent_t, built one of two ways, which fill the same fields
+// (see the package example):
+//
+//	var ev kqueue.Kevent_t
+//	kqueue.EV_SET(&ev, fd, kqueue.EVFILT_USER, kqueue.EV_ADD, kqueue.NOTE_FFCOPY|5, 0, token)
+//
+//	changes = append(changes, kqueue.Kevent_t{Ident: uintptr(fd), Filter: kqueue.EVFILT_READ,
+//		Flags: kqueue.EV_ADD, Udata: token})
+//
+// EV_SET, like the C macro, sets every field and zeroes the rest; its ident
+// takes a descriptor as the calls return it (an int), and its fflags any of
+// the filter's Note types, so neither needs a conversion. A composite literal
+// names the fields instead; they have the same names and types on every
+// system (Ident uintptr, Filter, Flags, Fflags uint32, Data int64, Udata
+// uintptr; FreeBSD adds Ext), so there Ident takes uintptr(fd) and Fflags
+// uint32(note).
+//
 // The values of the named types differ per system, and so do some names:
 // EVFILT_USER is -11 on FreeBSD, -10 on macOS and OpenBSD, -9 on DragonFly
 // and 8 on NetBSD, whose filters are unsigned. The EVFILT_TIMER unit 2 is

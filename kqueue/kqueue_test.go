@@ -23,7 +23,7 @@ func TestEV_SET(t *testing.T) {
 	for i := range raw {
 		raw[i] = 0xa5
 	}
-	fflags := uint32(NOTE_TRIGGER | NOTE_FFOR | 5)
+	fflags := NOTE_TRIGGER | NOTE_FFOR | 5 // a NoteUser: no conversion
 	EV_SET(&kev, 7, EVFILT_USER, EV_ADD|EV_CLEAR, fflags, -3, 0x1234)
 	want := map[string]uint64{
 		"Ident":  7,

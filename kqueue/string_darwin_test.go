@@ -27,7 +27,7 @@ const filters = 12 // the public EVFILT_* of XNU's sys/event.h
 
 func TestEV_SET64(t *testing.T) {
 	kev := Kevent64_s{Ext: [2]uint64{9, 9}}
-	EV_SET64(&kev, 1<<40, EVFILT_TIMER, EV_ADD|EV_ONESHOT, uint32(NOTE_NSECONDS|NOTE_LEEWAY), 5, 1<<63, 10, 11)
+	EV_SET64(&kev, uint64(1<<40), EVFILT_TIMER, EV_ADD|EV_ONESHOT, NOTE_NSECONDS|NOTE_LEEWAY, 5, 1<<63, 10, 11)
 	want := Kevent64_s{Ident: 1 << 40, Filter: EVFILT_TIMER, Flags: EV_ADD | EV_ONESHOT,
 		Fflags: uint32(NOTE_NSECONDS | NOTE_LEEWAY), Data: 5, Udata: 1 << 63, Ext: [2]uint64{10, 11}}
 	if kev != want {

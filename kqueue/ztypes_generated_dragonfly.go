@@ -21,6 +21,13 @@ type Kevent_t struct {
 	Udata  uintptr // opaque user data
 }
 
+// Note is what EV_SET takes as fflags: any of this system's Note types, a
+// uint32, or an int (an untyped constant such as 0). An int is converted as C
+// converts it to fflags' u_int: its low 32 bits.
+type Note interface {
+	NoteUser | NoteRW | NoteVnode | NoteProc | uint32 | int
+}
+
 // The compiler checks the size and offsets of Kevent_t against the spec.
 var (
 	_ [32]byte = [unsafe.Sizeof(Kevent_t{})]byte{}

@@ -60,7 +60,7 @@ func kchange(kq int, changes ...kqueue.Kevent_t) error {
 // kreg registers fd for EVFILT_READ (or another filter) with udata as its token.
 func kreg(kq, fd int, filter kqueue.Filter, flags kqueue.Flags, udata uintptr) error {
 	var ev kqueue.Kevent_t
-	kqueue.EV_SET(&ev, uintptr(fd), filter, flags, 0, 0, udata)
+	kqueue.EV_SET(&ev, fd, filter, flags, 0, 0, udata)
 	return kchange(kq, ev)
 }
 
@@ -78,7 +78,7 @@ func kqueueUser(w io.Writer) error {
 	}
 	go func() {
 		var trigger kqueue.Kevent_t
-		kqueue.EV_SET(&trigger, 1, kqueue.EVFILT_USER, 0, uint32(kqueue.NOTE_TRIGGER|kqueue.NOTE_FFCOPY|42), 0, 0)
+		kqueue.EV_SET(&trigger, 1, kqueue.EVFILT_USER, 0, kqueue.NOTE_TRIGGER|kqueue.NOTE_FFCOPY|42, 0, 0)
 		kchange(kq, trigger)
 	}()
 	events := make([]kqueue.Kevent_t, 1)
@@ -141,7 +141,7 @@ func kqueueStale(w io.Writer) error {
 	add := func(i int, trigger bool) error {
 		gens[i]++
 		var ev kqueue.Kevent_t
-		kqueue.EV_SET(&ev, uintptr(i), kqueue.EVFILT_USER, kqueue.EV_ADD|kqueue.EV_CLEAR, 0, 0, token(i))
+		kqueue.EV_SET(&ev, i, kqueue.EVFILT_USER, kqueue.EV_ADD|kqueue.EV_CLEAR, 0, 0, token(i))
 		if trigger {
 			ev.Fflags = uint32(kqueue.NOTE_TRIGGER)
 		}
@@ -170,7 +170,7 @@ func kqueueStale(w io.Writer) error {
 		if handled == 1 {
 			j := 1 - i
 			var del kqueue.Kevent_t
-			kqueue.EV_SET(&del, uintptr(j), kqueue.EVFILT_USER, kqueue.EV_DELETE, 0, 0, 0)
+			kqueue.EV_SET(&del, j, kqueue.EVFILT_USER, kqueue.EV_DELETE, 0, 0, 0)
 			if err := kchange(kq, del); err != nil {
 				return err
 			}
