@@ -1,8 +1,8 @@
 module github.com/eventq/eventq
 
-go 1.26.0
+go 1.22.0
 
 require (
 	github.com/google/go-cmp v0.7.0
-	golang.org/x/sys v0.49.0
+	golang.org/x/sys v0.30.0
 )

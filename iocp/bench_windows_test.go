@@ -1,3 +1,8 @@
+// The benchmarks use testing.B.Loop, which Go 1.24 added; the module
+// declares an older Go, so they build with Go 1.24 and later only.
+
+//go:build go1.24
+
 package iocp
 
 import (
