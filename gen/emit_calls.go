@@ -261,7 +261,7 @@ func (m *Model) libcItems() []item {
 // jumps to the C function, whose address the dynamic linker fills in.
 func (m *Model) asmFile(t Target) []byte {
 	ptr := 8
-	if !is64(t.GOARCH) {
+	if !t.Is64() {
 		ptr = 4
 	}
 	var b strings.Builder

@@ -55,7 +55,7 @@ var kqueueSystems = func() []string {
 // need the system.
 func hostModel(t *testing.T, m *Model) {
 	host := Target{GOOS: runtime.GOOS, GOARCH: runtime.GOARCH}
-	i := slices.IndexFunc(m.Targets, func(tt Target) bool { return is64(tt.GOARCH) == is64(host.GOARCH) })
+	i := slices.IndexFunc(m.Targets, func(tt Target) bool { return tt.Is64() == host.Is64() })
 	if i < 0 {
 		t.Fatalf("%s has no target with the host's word size", m.Spec)
 	}

@@ -120,19 +120,10 @@ func layoutLines(n *Node) (*layoutSpec, error) {
 	return l, nil
 }
 
-// is64 reports whether GOARCH has 8-byte pointers and 8-byte aligned 64-bit integers.
-func is64(goarch string) bool {
-	switch goarch {
-	case "386", "arm", "mips", "mipsle":
-		return false
-	}
-	return true
-}
-
 // sizeAlign returns the size and alignment Go gives type expression typ on t.
 func (b *builder) sizeAlign(typ string, t Target) (size, align int64, err error) {
 	word := int64(4)
-	if is64(t.GOARCH) {
+	if t.Is64() {
 		word = 8
 	}
 	switch typ {

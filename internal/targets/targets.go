@@ -20,6 +20,16 @@ type Target struct {
 
 func (t Target) String() string { return t.GOOS + "/" + t.GOARCH }
 
+// Is64 reports whether the target has 8-byte pointers and 8-byte aligned
+// 64-bit integers; the others (386, arm, mips, mipsle) have 4-byte ones.
+func (t Target) Is64() bool {
+	switch t.GOARCH {
+	case "386", "arm", "mips", "mipsle":
+		return false
+	}
+	return true
+}
+
 // Table is a list of targets in the order of their file.
 type Table []Target
 

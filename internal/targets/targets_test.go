@@ -1,6 +1,7 @@
 package targets
 
 import (
+	"go/types"
 	"strings"
 	"testing"
 )
@@ -13,6 +14,23 @@ func TestTable(t *testing.T) {
 	for _, tt := range tb {
 		if tt.GOOS == "linux" && tt.Run != "native" && tt.Run != "qemu" {
 			t.Errorf("%s runs %q: every Linux target runs here", tt, tt.Run)
+		}
+	}
+}
+
+// Is64 agrees with the gc compiler's sizes for every target: pointer size
+// and the alignment of a 64-bit integer.
+func TestIs64(t *testing.T) {
+	for _, tt := range All() {
+		sizes := types.SizesFor("gc", tt.GOARCH)
+		if sizes == nil {
+			t.Errorf("%s: gc has no sizes for %s", tt, tt.GOARCH)
+			continue
+		}
+		ptr := sizes.Sizeof(types.Typ[types.Uintptr])
+		align := sizes.Alignof(types.Typ[types.Int64])
+		if want := ptr == 8 && align == 8; tt.Is64() != want {
+			t.Errorf("%s: Is64 %v, but gc's pointers are %d bytes and int64 is %d-aligned", tt, tt.Is64(), ptr, align)
 		}
 	}
 }

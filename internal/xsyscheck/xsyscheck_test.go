@@ -168,8 +168,8 @@ func noU64View(sizes types.Sizes, ours, theirs *types.Struct) bool {
 
 func all(string, string) bool { return true }
 
-func is32(_, goarch string) bool {
-	return goarch == "386" || goarch == "arm" || goarch == "mips" || goarch == "mipsle"
+func is32(goos, goarch string) bool {
+	return !targets.Target{GOOS: goos, GOARCH: goarch}.Is64()
 }
 
 func darwin(goos, _ string) bool { return goos == "darwin" }
