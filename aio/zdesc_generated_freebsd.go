@@ -93,6 +93,7 @@ func Description() desc.Package {
 				},
 			},
 			{Name: "AioSuspend", C: "int aio_suspend(const struct aiocb *const iocbs[], int niocb, const struct timespec *timeout)", Syscall: "aio_suspend", Blocks: "unless-zero-timeout", Cloexec: "", Man: "aio_suspend(2)", ManURL: "https://man.freebsd.org/cgi/man.cgi?query=aio_suspend&sektion=2&manpath=FreeBSD+14.0-RELEASE",
+				Unless: []string{"timeout zero"},
 				Args: []desc.Arg{
 					{Name: "list", GoType: "[]*Aiocb", Kind: "slice", FD: "", Type: "Aiocb", Dir: "in", Len: "count"},
 					{Name: "timeout", GoType: "*unix.Timespec", Kind: "pointer", FD: "", Type: "unix.Timespec", Dir: "in", Len: ""},
@@ -108,6 +109,7 @@ func Description() desc.Package {
 				},
 			},
 			{Name: "AioWaitcomplete", C: "ssize_t aio_waitcomplete(struct aiocb **iocbp, struct timespec *timeout)", Syscall: "aio_waitcomplete", Blocks: "unless-zero-timeout", Cloexec: "", Man: "aio_waitcomplete(2)", ManURL: "https://man.freebsd.org/cgi/man.cgi?query=aio_waitcomplete&sektion=2&manpath=FreeBSD+14.0-RELEASE",
+				Unless: []string{"timeout zero"},
 				Args: []desc.Arg{
 					{Name: "cbp", GoType: "**Aiocb", Kind: "pointer", FD: "", Type: "Aiocb", Dir: "out", Len: ""},
 					{Name: "timeout", GoType: "*unix.Timespec", Kind: "pointer", FD: "", Type: "unix.Timespec", Dir: "in", Len: ""},

@@ -45,8 +45,15 @@ type Call struct {
 	DLL     string `json:"dll,omitempty"`
 	Args    []Arg  `json:"args"`    // the Go parameters, in order
 	Results []Arg  `json:"results"` // the Go results, err excluded
-	// Blocks is "never" (raw path), "always" (may block), or "unless-zero-timeout".
+	// Blocks is "never" (raw path), "always" (may block), or
+	// "unless-zero-timeout": it may block unless one of Unless holds.
 	Blocks string `json:"blocks"`
+	// Unless are the conditions under which a call whose Blocks is
+	// "unless-zero-timeout" does not block, each "P zero" (an integer
+	// argument is 0, or a pointer argument points to a zero value), "P empty"
+	// (a slice argument has no elements) or "P has CONST" (a flags argument
+	// has that constant's bits).
+	Unless []string `json:"blocks_unless,omitempty"`
 	// Cloexec names the close-on-exec flag always added to the flags argument.
 	Cloexec string `json:"cloexec,omitempty"`
 	Man     string `json:"man"`     // page(section)

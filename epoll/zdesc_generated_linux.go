@@ -100,6 +100,7 @@ func Description() desc.Package {
 				},
 			},
 			{Name: "EpollWait", C: "int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout)", Syscall: "epoll_pwait", Blocks: "unless-zero-timeout", Cloexec: "", Man: "epoll_wait(2)", ManURL: "https://man7.org/linux/man-pages/man2/epoll_wait.2.html",
+				Unless: []string{"timeout zero"},
 				Args: []desc.Arg{
 					{Name: "epfd", GoType: "int", Kind: "fd", FD: "epoll", Type: "", Dir: "in", Len: ""},
 					{Name: "events", GoType: "[]EpollEvent", Kind: "slice", FD: "", Type: "EpollEvent", Dir: "out", Len: "count"},
@@ -110,6 +111,7 @@ func Description() desc.Package {
 				},
 			},
 			{Name: "EpollPwait", C: "int epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int timeout, const sigset_t *sigmask)", Syscall: "epoll_pwait", Blocks: "unless-zero-timeout", Cloexec: "", Man: "epoll_pwait(2)", ManURL: "https://man7.org/linux/man-pages/man2/epoll_pwait.2.html",
+				Unless: []string{"timeout zero"},
 				Args: []desc.Arg{
 					{Name: "epfd", GoType: "int", Kind: "fd", FD: "epoll", Type: "", Dir: "in", Len: ""},
 					{Name: "events", GoType: "[]EpollEvent", Kind: "slice", FD: "", Type: "EpollEvent", Dir: "out", Len: "count"},
@@ -121,6 +123,7 @@ func Description() desc.Package {
 				},
 			},
 			{Name: "EpollPwait2", C: "int epoll_pwait2(int epfd, struct epoll_event *events, int maxevents, const struct timespec *timeout, const sigset_t *sigmask)", Syscall: "epoll_pwait2", Blocks: "unless-zero-timeout", Cloexec: "", Man: "epoll_pwait2(2)", ManURL: "https://man7.org/linux/man-pages/man2/epoll_pwait2.2.html",
+				Unless: []string{"timeout zero"},
 				Args: []desc.Arg{
 					{Name: "epfd", GoType: "int", Kind: "fd", FD: "epoll", Type: "", Dir: "in", Len: ""},
 					{Name: "events", GoType: "[]EpollEvent", Kind: "slice", FD: "", Type: "EpollEvent", Dir: "out", Len: "count"},

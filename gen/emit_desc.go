@@ -56,6 +56,13 @@ func (m *Model) describeCall(c *Call) desc.Call {
 		Man: c.Man, ManURL: m.manURL(c.Man), Blocks: c.Block.Kind}
 	if c.Block.Kind == "unless" {
 		dc.Blocks = "unless-zero-timeout"
+		for _, k := range c.Block.Conds {
+			cond := k.Param.Name + " " + k.Kind
+			if k.Kind == "has" {
+				cond += " " + k.Const
+			}
+			dc.Unless = append(dc.Unless, cond)
+		}
 	}
 	arg := func(p *Param, dir string) desc.Arg {
 		a := desc.Arg{Name: p.Name, GoType: p.Type, Dir: dir, FD: p.FD}
@@ -120,6 +127,9 @@ func descGo(d *desc.Package, jsonName string) string {
 			c.Name, c.C, c.Syscall, c.Blocks, c.Cloexec, c.Man, c.ManURL)
 		if c.DLL != "" {
 			fmt.Fprintf(&b, "DLL: %q,\n", c.DLL)
+		}
+		if len(c.Unless) > 0 {
+			fmt.Fprintf(&b, "Unless: []string{%s},\n", quoteAll(c.Unless))
 		}
 		for _, list := range []struct {
 			field string

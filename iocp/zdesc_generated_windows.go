@@ -51,7 +51,8 @@ func Description() desc.Package {
 				},
 			},
 			{Name: "GetQueuedCompletionStatus", C: "BOOL GetQueuedCompletionStatus(HANDLE CompletionPort, LPDWORD lpNumberOfBytesTransferred, PULONG_PTR lpCompletionKey, LPOVERLAPPED *lpOverlapped, DWORD dwMilliseconds)", Syscall: "GetQueuedCompletionStatus", Blocks: "unless-zero-timeout", Cloexec: "", Man: "getqueuedcompletionstatus(ioapiset)", ManURL: "https://learn.microsoft.com/en-us/windows/win32/api/ioapiset/nf-ioapiset-getqueuedcompletionstatus",
-				DLL: "kernel32.dll",
+				DLL:    "kernel32.dll",
+				Unless: []string{"timeout zero"},
 				Args: []desc.Arg{
 					{Name: "port", GoType: "windows.Handle", Kind: "fd", FD: "iocp", Type: "", Dir: "in", Len: ""},
 					{Name: "timeout", GoType: "uint32", Kind: "int", FD: "", Type: "", Dir: "in", Len: ""},
@@ -63,7 +64,8 @@ func Description() desc.Package {
 				},
 			},
 			{Name: "GetQueuedCompletionStatusEx", C: "BOOL GetQueuedCompletionStatusEx(HANDLE CompletionPort, LPOVERLAPPED_ENTRY lpCompletionPortEntries, ULONG ulCount, PULONG ulNumEntriesRemoved, DWORD dwMilliseconds, BOOL fAlertable)", Syscall: "GetQueuedCompletionStatusEx", Blocks: "unless-zero-timeout", Cloexec: "", Man: "getqueuedcompletionstatusex(ioapiset)", ManURL: "https://learn.microsoft.com/en-us/windows/win32/api/ioapiset/nf-ioapiset-getqueuedcompletionstatusex",
-				DLL: "kernel32.dll",
+				DLL:    "kernel32.dll",
+				Unless: []string{"timeout zero"},
 				Args: []desc.Arg{
 					{Name: "port", GoType: "windows.Handle", Kind: "fd", FD: "iocp", Type: "", Dir: "in", Len: ""},
 					{Name: "entries", GoType: "[]OverlappedEntry", Kind: "slice", FD: "", Type: "OverlappedEntry", Dir: "out", Len: "count"},
@@ -115,7 +117,8 @@ func Description() desc.Package {
 				},
 			},
 			{Name: "GetOverlappedResultEx", C: "BOOL GetOverlappedResultEx(HANDLE hFile, LPOVERLAPPED lpOverlapped, LPDWORD lpNumberOfBytesTransferred, DWORD dwMilliseconds, BOOL bAlertable)", Syscall: "GetOverlappedResultEx", Blocks: "unless-zero-timeout", Cloexec: "", Man: "getoverlappedresultex(ioapiset)", ManURL: "https://learn.microsoft.com/en-us/windows/win32/api/ioapiset/nf-ioapiset-getoverlappedresultex",
-				DLL: "kernel32.dll",
+				DLL:    "kernel32.dll",
+				Unless: []string{"timeout zero"},
 				Args: []desc.Arg{
 					{Name: "file", GoType: "windows.Handle", Kind: "fd", FD: "any", Type: "", Dir: "in", Len: ""},
 					{Name: "overlapped", GoType: "*windows.Overlapped", Kind: "pointer", FD: "", Type: "windows.Overlapped", Dir: "in", Len: ""},

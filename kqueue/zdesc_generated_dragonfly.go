@@ -86,6 +86,7 @@ func Description() desc.Package {
 				},
 			},
 			{Name: "Kevent", C: "int kevent(int kq, const struct kevent *changelist, int nchanges, struct kevent *eventlist, int nevents, const struct timespec *timeout)", Syscall: "kevent", Blocks: "unless-zero-timeout", Cloexec: "", Man: "kevent(2)", ManURL: "https://man.dragonflybsd.org/?command=kevent&section=2",
+				Unless: []string{"eventlist empty", "timeout zero"},
 				Args: []desc.Arg{
 					{Name: "kq", GoType: "int", Kind: "fd", FD: "kqueue", Type: "", Dir: "in", Len: ""},
 					{Name: "changelist", GoType: "[]Kevent_t", Kind: "slice", FD: "", Type: "Kevent_t", Dir: "in", Len: "count"},
