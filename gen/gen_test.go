@@ -2,6 +2,8 @@ package main
 
 import (
 	"flag"
+	"go/ast"
+	"go/parser"
 	"os"
 	"path/filepath"
 	"slices"
@@ -119,6 +121,26 @@ func TestDeterministic(t *testing.T) {
 		}
 		if diff := cmp.Diff(outs[0], outs[1]); diff != "" {
 			t.Errorf("%s: two runs differ:\n%s", spec, diff)
+		}
+	}
+}
+
+// Each call's Go signature and kernel call are parsed once per generation:
+// two parses a call, however many targets and files the call is rendered
+// into.
+func TestParsedOnce(t *testing.T) {
+	parses := 0
+	defer func(f func(string) (ast.Expr, error)) { parseExpr = f }(parseExpr)
+	parseExpr = func(x string) (ast.Expr, error) { parses++; return parser.ParseExpr(x) }
+	for _, spec := range []string{"spec/epoll_linux.spec", "spec/iocp_windows.spec", "spec/kqueue_darwin.spec"} {
+		parses = 0
+		m, err := load(spec, targets.All())
+		if err != nil {
+			t.Fatal(err)
+		}
+		Emit(m)
+		if want := 2 * len(m.Calls); parses != want {
+			t.Errorf("%s: %d parses for %d calls; want %d", spec, parses, len(m.Calls), want)
 		}
 	}
 }
