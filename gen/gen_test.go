@@ -205,6 +205,7 @@ func TestSpecErrors(t *testing.T) {
 		{"block as Go", sys + "call R\n\tgo (fd int) ()\n\tsys read(fd)\n\tblock fd != 0\n\tman read(2)\n\tdoc R.\n", "t.spec:11: want: block never, block always, or block unless"},
 		{"block on no parameter", sys + "call R\n\tgo (fd int) ()\n\tsys read(fd)\n\tblock unless timeout zero\n\tman read(2)\n\tdoc R.\n", "t.spec:11: block: timeout is not a parameter"},
 		{"block empty on an int", sys + "call R\n\tgo (fd int) ()\n\tsys read(fd)\n\tblock unless fd empty\n\tman read(2)\n\tdoc R.\n", "t.spec:11: block: \"fd empty\": want P zero"},
+		{"block with an empty condition", sys + "call R\n\tgo (fd int) ()\n\tsys read(fd)\n\tblock unless fd zero or\n\tman read(2)\n\tdoc R.\n", "t.spec:11: block: \"\": want P zero"},
 		{"block has of another type", "type T int32 flags\n\tdoc T.\n\tA 1\n" + sys + "call R\n\tgo (fd int) ()\n\tsys read(fd)\n\tblock unless fd has A\n\tman read(2)\n\tdoc R.\n", "t.spec:14: block: fd has A: not a constant of fd's type"},
 		{"ret count of no byte length", sys + "call R\n\tgo (fd int, s []int32) (n int)\n\tsys read(fd, s, len(s))\n\tret count s\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:11: ret count s: sys must pass sizeof(s)"},
 		{"ret as Go", sys + "call R\n\tgo (fd int) (n int)\n\tsys read(fd)\n\tret int(r0)\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:11: want: ret count SLICE"},

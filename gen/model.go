@@ -389,19 +389,29 @@ func fits(s string, v int64, typ string) bool {
 	return v >= 0 && v < 1<<it.bits
 }
 
-func (b *builder) typeDecl(n *Node) error {
+// blockHead checks the opening line of a type, struct or call block: no
+// comment, the words of form, and a name not declared before.
+func (b *builder) blockHead(n *Node, form string) error {
 	if err := noComment(n); err != nil {
 		return err
 	}
+	if len(n.Words) != len(strings.Fields(form)) {
+		return n.Pos.errorf("want: %s", form)
+	}
+	return b.declare(n, n.Words[1])
+}
+
+func (b *builder) typeDecl(n *Node) error {
+	const form = "type NAME UNDERLYING flags|enum"
+	if err := b.blockHead(n, form); err != nil {
+		return err
+	}
 	w := n.Words
-	if len(w) != 4 || (w[3] != "flags" && w[3] != "enum") {
-		return n.Pos.errorf("want: type NAME UNDERLYING flags|enum")
+	if w[3] != "flags" && w[3] != "enum" {
+		return n.Pos.errorf("want: %s", form)
 	}
 	if _, ok := integerTypes[w[2]]; !ok {
 		return n.Pos.errorf("type %s: underlying type %s is not a sized integer type", w[1], w[2])
-	}
-	if err := b.declare(n, w[1]); err != nil {
-		return err
 	}
 	t := &Type{Name: w[1], Underlying: w[2], Flags: w[3] == "flags"}
 	for _, c := range n.Children {

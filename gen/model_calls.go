@@ -100,13 +100,7 @@ var parseExpr = parser.ParseExpr
 var callAttrs = []string{"c", "go", "sys", "block", "ret", "cloexec", "man", "fd", "out", "dll", "fail", "failclear", "doc"}
 
 func (b *builder) call(n *Node) error {
-	if err := noComment(n); err != nil {
-		return err
-	}
-	if len(n.Words) != 2 {
-		return n.Pos.errorf("want: call NAME")
-	}
-	if err := b.declare(n, n.Words[1]); err != nil {
+	if err := b.blockHead(n, "call NAME"); err != nil {
 		return err
 	}
 	c := &Call{Pos: n.Pos, Name: n.Words[1]}
@@ -340,6 +334,9 @@ func (b *builder) block(c *Call, attrs map[string]*Node) error {
 	}
 	c.Block.Kind = "unless"
 	for _, cond := range splitWords(w[1:], "or") {
+		if len(cond) < 2 {
+			return a.Pos.errorf("block: %q: want P zero (an integer or pointer), P empty (a slice) or P has CONST", strings.Join(cond, " "))
+		}
 		p := c.param(cond[0])
 		if p == nil || !c.isParam(p) {
 			return a.Pos.errorf("block: %s is not a parameter", cond[0])
@@ -366,21 +363,13 @@ func (b *builder) block(c *Call, attrs map[string]*Node) error {
 
 // splitWords splits words at each sep.
 func splitWords(words []string, sep string) [][]string {
-	var out [][]string
-	cur := []string{}
+	out := [][]string{{}}
 	for _, w := range words {
 		if w == sep {
-			out = append(out, cur)
-			cur = []string{}
+			out = append(out, []string{})
 			continue
 		}
-		cur = append(cur, w)
-	}
-	out = append(out, cur)
-	for _, o := range out {
-		if len(o) < 2 {
-			return [][]string{{strings.Join(words, " ")}}
-		}
+		out[len(out)-1] = append(out[len(out)-1], w)
 	}
 	return out
 }

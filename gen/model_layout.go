@@ -18,13 +18,7 @@ type layoutSpec struct {
 }
 
 func (b *builder) structDecl(n *Node) error {
-	if err := noComment(n); err != nil {
-		return err
-	}
-	if len(n.Words) != 2 {
-		return n.Pos.errorf("want: struct NAME")
-	}
-	if err := b.declare(n, n.Words[1]); err != nil {
+	if err := b.blockHead(n, "struct NAME"); err != nil {
 		return err
 	}
 	st := &Struct{Name: n.Words[1]}
