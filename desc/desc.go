@@ -17,6 +17,34 @@ type Package struct {
 	Targets []string `json:"targets"` // GOOS/GOARCH
 	Types   []Type   `json:"types"`
 	Calls   []Call   `json:"calls"`
+	// Setters are the methods that fill a whole struct from typed
+	// arguments: io_uring's Prep methods, one or more per opcode, and the
+	// SQE fields each sets.
+	Setters []Setter `json:"setters,omitempty"`
+}
+
+// Setter is a method that zeroes a struct and then sets some of its fields.
+type Setter struct {
+	Name   string `json:"name"`   // the Go method
+	Struct string `json:"struct"` // its receiver's type
+	Sets   []Set  `json:"sets"`   // in order
+}
+
+// Set is one field a Setter sets, by the field's Go name or the name of a
+// view method (a C union member) of the struct.
+type Set struct {
+	Field string `json:"field"`
+	// Kind is "const" (Value, a constant's name or an integer), "value" (the
+	// parameter, converted to the field's type, ORed with Or if set),
+	// "slice" (the address of the parameter's first element; Len is the
+	// field that gets its element count) or "pointer" (the address the
+	// parameter holds; Len, if set, gets the pointee's size).
+	Kind   string `json:"kind"`
+	Param  string `json:"param,omitempty"`
+	GoType string `json:"go_type,omitempty"`
+	Value  string `json:"value,omitempty"`
+	Or     string `json:"or,omitempty"`
+	Len    string `json:"len,omitempty"`
 }
 
 // Type is a named flag or enum type.
@@ -49,10 +77,12 @@ type Call struct {
 	// "unless-zero-timeout": it may block unless one of Unless holds.
 	Blocks string `json:"blocks"`
 	// Unless are the conditions under which a call whose Blocks is
-	// "unless-zero-timeout" does not block, each "P zero" (an integer
-	// argument is 0, or a pointer argument points to a zero value), "P empty"
-	// (a slice argument has no elements) or "P has CONST" (a flags argument
-	// has that constant's bits).
+	// "unless-zero-timeout" does not block: it does not when any one
+	// holds. Each is one or more conditions joined by " and ", each
+	// "P zero" (an integer argument is 0, or a pointer argument points to a
+	// zero value), "P empty" (a slice argument has no elements), "P has
+	// CONST" (a flags argument has that constant's bits) or "P lacks CONST"
+	// (it has none of them).
 	Unless []string `json:"blocks_unless,omitempty"`
 	// Cloexec names the close-on-exec flag always added to the flags argument.
 	Cloexec string `json:"cloexec,omitempty"`
@@ -80,3 +110,7 @@ type Arg struct {
 	// count) or "bytes" (byte length).
 	Len string `json:"len,omitempty"`
 }
+
+// Bits returns the int64 with the bits of v: how a Value holds a constant
+// of a uint64 type above the int64 range.
+func Bits(v uint64) int64 { return int64(v) }

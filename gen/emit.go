@@ -84,6 +84,14 @@ func (m *Model) items(i int) []item {
 			item{kind: "types", key: fmt.Sprintf("03.%03d", j), code: renderStruct(st, st.Layouts[i])},
 			item{kind: "types", key: fmt.Sprintf("04.%03d", j), code: renderAsserts(st, st.Layouts[i])})
 	}
+	for j, st := range m.Structs {
+		for k, v := range st.Views {
+			out = append(out, item{kind: "types", key: fmt.Sprintf("03.%03d.v%03d", j, k), code: renderView(st, v)})
+		}
+	}
+	for j, s := range m.Setters {
+		out = append(out, item{kind: "setters", key: fmt.Sprintf("07.%03d", j), code: m.renderSetter(s)})
+	}
 	for j, u := range m.Unions {
 		out = append(out, item{kind: "types", key: fmt.Sprintf("03.u%03d", j), code: renderUnion(u)})
 	}
@@ -256,7 +264,7 @@ func (m *Model) goFile(ts []Target, items []item) []byte {
 	code := body.String()
 	used := usedPackages(code)
 	var imps []string
-	for _, imp := range imports {
+	for _, imp := range append(slices.Clone(imports), m.Imports...) {
 		if used[imp[strings.LastIndex(imp, "/")+1:]] {
 			imps = append(imps, fmt.Sprintf("%q", imp))
 		}

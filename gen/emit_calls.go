@@ -60,24 +60,34 @@ func (m *Model) callArgs(c *Call) (args, checks []string, prelude string) {
 }
 
 // blockCond is the Go condition under which a call of kind "unless" may
-// block: none of its conditions holds.
+// block: none of its clauses holds, that is, each has a condition that fails.
 func blockCond(bl Block) string {
 	var parts []string
-	for _, c := range bl.Conds {
-		p := c.Param.Name
-		var s string
-		switch {
-		case c.Kind == "empty":
-			s = "len(" + p + ") > 0"
-		case c.Kind == "has":
-			s = p + "&" + c.Const + " == 0"
-		case c.Param.pointer():
-			s = p + " == nil || *" + p + " != (" + c.Param.elem() + "{})"
-			if len(bl.Conds) > 1 {
-				s = "(" + s + ")"
+	for _, cl := range bl.Clauses {
+		var fails []string
+		for _, c := range cl {
+			p := c.Param.Name
+			var s string
+			switch {
+			case c.Kind == "empty":
+				s = "len(" + p + ") > 0"
+			case c.Kind == "has":
+				s = p + "&" + c.Const + " == 0"
+			case c.Kind == "lacks":
+				s = p + "&" + c.Const + " != 0"
+			case c.Param.pointer():
+				s = p + " == nil || *" + p + " != (" + c.Param.elem() + "{})"
+				if len(bl.Clauses) > 1 || len(cl) > 1 {
+					s = "(" + s + ")"
+				}
+			default:
+				s = p + " != 0"
 			}
-		default:
-			s = p + " != 0"
+			fails = append(fails, s)
+		}
+		s := strings.Join(fails, " || ")
+		if len(fails) > 1 && len(bl.Clauses) > 1 {
+			s = "(" + s + ")"
 		}
 		parts = append(parts, s)
 	}

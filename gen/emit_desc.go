@@ -39,6 +39,18 @@ func (m *Model) describe() *desc.Package {
 	for _, c := range m.Calls {
 		d.Calls = append(d.Calls, m.describeCall(c))
 	}
+	for _, st := range m.Setters {
+		ds := desc.Setter{Name: st.Name, Struct: st.Struct.Name}
+		for _, a := range st.Sets {
+			set := desc.Set{Field: a.Field, Value: a.Text, Or: a.Or, Len: a.Len}
+			if a.Param != nil {
+				set.Param, set.GoType = a.Param.Name, a.Param.Type
+			}
+			set.Kind = [...]string{SetConst: "const", SetValue: "value", SetSlice: "slice", SetPointer: "pointer"}[a.Kind]
+			ds.Sets = append(ds.Sets, set)
+		}
+		d.Setters = append(d.Setters, ds)
+	}
 	return d
 }
 
@@ -56,12 +68,16 @@ func (m *Model) describeCall(c *Call) desc.Call {
 		Man: c.Man, ManURL: m.manURL(c.Man), Blocks: c.Block.Kind}
 	if c.Block.Kind == "unless" {
 		dc.Blocks = "unless-zero-timeout"
-		for _, k := range c.Block.Conds {
-			cond := k.Param.Name + " " + k.Kind
-			if k.Kind == "has" {
-				cond += " " + k.Const
+		for _, cl := range c.Block.Clauses {
+			var conds []string
+			for _, k := range cl {
+				cond := k.Param.Name + " " + k.Kind
+				if k.Const != "" {
+					cond += " " + k.Const
+				}
+				conds = append(conds, cond)
 			}
-			dc.Unless = append(dc.Unless, cond)
+			dc.Unless = append(dc.Unless, strings.Join(conds, " and "))
 		}
 	}
 	arg := func(p *Param, dir string) desc.Arg {
@@ -117,6 +133,10 @@ func descGo(d *desc.Package, jsonName string) string {
 	for _, t := range d.Types {
 		fmt.Fprintf(&b, "{Name: %q, Kind: %q, Underlying: %q, Values: []desc.Value{\n", t.Name, t.Kind, t.Underlying)
 		for _, v := range t.Values {
+			if t.Underlying == "uint64" { // a value above MaxInt64 cannot be converted as a constant
+				fmt.Fprintf(&b, "{Name: %q, Value: desc.Bits(uint64(%s))},\n", v.Name, v.Name)
+				continue
+			}
 			fmt.Fprintf(&b, "{Name: %q, Value: int64(%s)},\n", v.Name, v.Name)
 		}
 		b.WriteString("}},\n")
@@ -147,7 +167,20 @@ func descGo(d *desc.Package, jsonName string) string {
 		}
 		b.WriteString("},\n")
 	}
-	b.WriteString("},\n}\n}\n")
+	b.WriteString("},\n")
+	if len(d.Setters) > 0 {
+		b.WriteString("Setters: []desc.Setter{\n")
+		for _, st := range d.Setters {
+			fmt.Fprintf(&b, "{Name: %q, Struct: %q, Sets: []desc.Set{\n", st.Name, st.Struct)
+			for _, a := range st.Sets {
+				fmt.Fprintf(&b, "{Field: %q, Kind: %q, Param: %q, GoType: %q, Value: %q, Or: %q, Len: %q},\n",
+					a.Field, a.Kind, a.Param, a.GoType, a.Value, a.Or, a.Len)
+			}
+			b.WriteString("}},\n")
+		}
+		b.WriteString("},\n")
+	}
+	b.WriteString("}\n}\n")
 	return b.String()
 }
 

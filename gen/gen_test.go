@@ -238,7 +238,7 @@ func TestSpecErrors(t *testing.T) {
 		{"bad include line", "include a b\n", "t.spec:6: want: include FILE"},
 		{"include of itself", "include t.spec\n", "t.spec:6: t.spec includes itself"},
 		{"bad fragment line", "fragment\n", "t.spec:6: want: fragment NAME"},
-		{"struct line in a struct", "struct S\n\tdoc S.\n\tfield X\n", "t.spec:8: want doc or layout in struct S"},
+		{"struct line in a struct", "struct S\n\tdoc S.\n\tfield X\n", "t.spec:8: want doc, layout, view or invalid in struct S"},
 		{"second default layout", "struct S\n\tdoc S.\n\tlayout *\n\t\tA uint32 0\n\t\tsize 4\n\tlayout *\n\t\tA uint32 0\n\t\tsize 4\n", "t.spec:11: struct S: a second layout *"},
 		{"layout of an unknown key", "struct S\n\tdoc S.\n\tlayout arm64\n\t\tA uint32 0\n\t\tsize 4\n", "t.spec:8: arm64 is not a target"},
 		{"field after size", "struct S\n\tdoc S.\n\tlayout *\n\t\tsize 4\n\t\tA uint32 0\n", "t.spec:10: want: FIELD TYPE OFFSET, before the size line"},

@@ -34,6 +34,8 @@ type Model struct {
 	Unions  []*Union
 	Sysnums []*Sysnum
 	Calls   []*Call
+	Setters []*Setter
+	Imports []string // packages the generated code uses besides the usual ones
 }
 
 // Union is a type constraint: the types one parameter of a generic helper
@@ -77,6 +79,8 @@ type Struct struct {
 	Name    string
 	Doc     []string
 	Layouts []*Layout // per target
+	Views   []*View
+	Invalid string // the field a setter sets to all ones for a slice too long for its length field
 }
 
 // Layout is a struct's Go fields on one target, padding included.
@@ -121,7 +125,7 @@ type builder struct {
 }
 
 // The top-level lines that must come first, and once.
-var headerKeywords = []string{"package", "asof", "manurl", "libc", "system", "hoterr", "group"}
+var headerKeywords = []string{"package", "asof", "manurl", "libc", "system", "hoterr", "group", "import"}
 
 func (b *builder) build(nodes []*Node) error {
 	m := b.m
@@ -150,6 +154,8 @@ func (b *builder) build(nodes []*Node) error {
 			err = b.sysnums(n)
 		case "call":
 			err = b.call(n)
+		case "setter":
+			err = b.setter(n)
 		default:
 			err = n.Pos.errorf("unknown keyword %q", kw)
 		}
@@ -212,6 +218,13 @@ func (b *builder) header(n *Node) error {
 			return n.Pos.errorf("a second asof line")
 		}
 		m.AsOf = n.Rest()
+	case "import":
+		for _, path := range n.Words[1:] {
+			if slices.Contains(m.Imports, path) || strings.ContainsAny(path, `"\ `) {
+				return n.Pos.errorf("import %s: named twice, or not a package path", path)
+			}
+			m.Imports = append(m.Imports, path)
+		}
 	case "hoterr":
 		if len(m.HotErrs) == 0 {
 			b.hoterr = n.Pos

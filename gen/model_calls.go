@@ -77,15 +77,18 @@ type Arg struct {
 // path that lets the Go scheduler run other goroutines; one that cannot
 // takes the raw path.
 type Block struct {
-	Kind  string // "never", "always", or "unless": blocks unless one of Conds holds
-	Conds []Cond
+	Kind    string   // "never", "always", or "unless": blocks unless one of Clauses holds
+	Clauses []Clause // each holds when all its conditions hold
 }
+
+// Clause is conditions under which, together, a call does not block.
+type Clause []Cond
 
 // Cond is a condition under which a call does not block.
 type Cond struct {
-	Kind  string // "zero" (an integer 0, or a pointer to a zero value), "empty" (a slice) or "has" (a flag)
+	Kind  string // "zero" (an integer 0, or a pointer to a zero value), "empty" (a slice), "has" or "lacks" (a flag)
 	Param *Param
-	Const string // for "has"
+	Const string // for "has" and "lacks"
 }
 
 // Ret is how the call's return value becomes its result.
@@ -320,8 +323,9 @@ func (b *builder) arg(c *Call, x ast.Expr) (Arg, error) {
 	return bad()
 }
 
-// block parses the blocking rule: never, always, or unless COND [or COND]...,
-// where COND is "P zero", "P empty" or "P has CONST".
+// block parses the blocking rule: never, always, or unless CLAUSE [or
+// CLAUSE]..., where a CLAUSE is COND [and COND]... and a COND is "P zero",
+// "P empty", "P has CONST" or "P lacks CONST".
 func (b *builder) block(c *Call, attrs map[string]*Node) error {
 	a := attrs["block"]
 	w := a.Words[1:]
@@ -330,33 +334,38 @@ func (b *builder) block(c *Call, attrs map[string]*Node) error {
 		c.Block.Kind = w[0]
 		return nil
 	case len(w) < 3 || w[0] != "unless":
-		return a.Pos.errorf("want: block never, block always, or block unless COND [or COND]...")
+		return a.Pos.errorf("want: block never, block always, or block unless COND [and COND]... [or COND...]...")
 	}
 	c.Block.Kind = "unless"
-	for _, cond := range splitWords(w[1:], "or") {
-		if len(cond) < 2 {
-			return a.Pos.errorf("block: %q: want P zero (an integer or pointer), P empty (a slice) or P has CONST", strings.Join(cond, " "))
-		}
-		p := c.param(cond[0])
-		if p == nil || !c.isParam(p) {
-			return a.Pos.errorf("block: %s is not a parameter", cond[0])
-		}
-		k := Cond{Param: p, Kind: cond[len(cond)-1]}
-		switch {
-		case len(cond) == 2 && k.Kind == "zero" && !p.slice() && p.Type != "bool":
-			if p.pointer() && b.m.structNamed(p.elem()) == nil && !strings.Contains(p.elem(), ".") {
-				return a.Pos.errorf("block: %s zero: a pointer's zero is its struct's zero value", p.Name)
+	const want = "want P zero (an integer or pointer), P empty (a slice), P has CONST or P lacks CONST"
+	for _, clause := range splitWords(w[1:], "or") {
+		var cl Clause
+		for _, cond := range splitWords(clause, "and") {
+			if len(cond) < 2 {
+				return a.Pos.errorf("block: %q: %s", strings.Join(cond, " "), want)
 			}
-		case len(cond) == 2 && k.Kind == "empty" && p.slice():
-		case len(cond) == 3 && cond[1] == "has":
-			k.Kind, k.Const = "has", cond[2]
-			if t, _ := b.m.constant(k.Const); t == nil || t.Name != p.Type {
-				return a.Pos.errorf("block: %s has %s: not a constant of %s's type", p.Name, k.Const, p.Name)
+			p := c.param(cond[0])
+			if p == nil || !c.isParam(p) {
+				return a.Pos.errorf("block: %s is not a parameter", cond[0])
 			}
-		default:
-			return a.Pos.errorf("block: %q: want P zero (an integer or pointer), P empty (a slice) or P has CONST", strings.Join(cond, " "))
+			k := Cond{Param: p, Kind: cond[len(cond)-1]}
+			switch {
+			case len(cond) == 2 && k.Kind == "zero" && !p.slice() && p.Type != "bool":
+				if p.pointer() && b.m.structNamed(p.elem()) == nil && !strings.Contains(p.elem(), ".") {
+					return a.Pos.errorf("block: %s zero: a pointer's zero is its struct's zero value", p.Name)
+				}
+			case len(cond) == 2 && k.Kind == "empty" && p.slice():
+			case len(cond) == 3 && (cond[1] == "has" || cond[1] == "lacks"):
+				k.Kind, k.Const = cond[1], cond[2]
+				if t, _ := b.m.constant(k.Const); t == nil || t.Name != p.Type {
+					return a.Pos.errorf("block: %s %s %s: not a constant of %s's type", p.Name, cond[1], k.Const, p.Name)
+				}
+			default:
+				return a.Pos.errorf("block: %q: %s", strings.Join(cond, " "), want)
+			}
+			cl = append(cl, k)
 		}
-		c.Block.Conds = append(c.Block.Conds, k)
+		c.Block.Clauses = append(c.Block.Clauses, cl)
 	}
 	return nil
 }

@@ -25,6 +25,7 @@ func (b *builder) structDecl(n *Node) error {
 	var star *layoutSpec
 	var keyed []*layoutSpec
 	var alts []alternative
+	var later []*Node // view and invalid lines, read once the layouts are known
 	for _, c := range n.Children {
 		switch c.Keyword() {
 		case "doc":
@@ -50,8 +51,10 @@ func (b *builder) structDecl(n *Node) error {
 				keyed = append(keyed, l)
 				alts = append(alts, alternative{keys: keys, pos: c.Pos})
 			}
+		case "view", "invalid":
+			later = append(later, c)
 		default:
-			return c.Pos.errorf("want doc or layout in struct %s", st.Name)
+			return c.Pos.errorf("want doc, layout, view or invalid in struct %s", st.Name)
 		}
 	}
 	pick, err := b.choose(alts)
@@ -77,6 +80,17 @@ func (b *builder) structDecl(n *Node) error {
 	}
 	if len(st.Doc) == 0 {
 		return n.Pos.errorf("struct %s needs doc lines", st.Name)
+	}
+	for _, c := range later {
+		var err error
+		if c.Keyword() == "view" {
+			err = b.structView(st, c)
+		} else {
+			err = b.structInvalid(st, c)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	b.m.Structs = append(b.m.Structs, st)
 	return nil

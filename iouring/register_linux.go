@@ -1,0 +1,97 @@
+package iouring
+
+import (
+	"sync/atomic"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// Probe is what IORING_REGISTER_PROBE fills: a header and one entry per
+// opcode up to the kernel's last.
+type Probe struct {
+	ProbeHdr
+	Ops [256]ProbeOp
+}
+
+// Probe asks the kernel which opcodes it supports (Linux 5.6 and later;
+// EINVAL before).
+func (r *Ring) Probe(p *Probe) error {
+	*p = Probe{}
+	_, err := IoUringRegister(r.Fd, IORING_REGISTER_PROBE, unsafe.Pointer(p), uint32(len(p.Ops)))
+	return err
+}
+
+// Supports reports whether the probed kernel supports op.
+func (p *Probe) Supports(op Op) bool {
+	return op <= p.LastOp && int(op) < int(p.OpsLen) && p.Ops[op].Flags&IO_URING_OP_SUPPORTED != 0
+}
+
+// BufRing is a ring of provided buffers (IORING_REGISTER_PBUF_RING, Linux
+// 5.19): the kernel takes a buffer from it for each request that selects
+// one from its group, and the completion names the buffer (Cqe.BufferID).
+// Its entries live in memory outside the Go heap; the buffers they point to
+// must too (Alloc), or be pinned, until the ring is unregistered.
+type BufRing struct {
+	Bgid    uint16
+	bufs    []Buf
+	mask    uint16
+	tail    uint16 // the tail as the next Advance publishes it
+	ringFd  int
+	entries uint32
+}
+
+// RegisterBufRing registers a buffer ring of entries slots (a power of two,
+// at most 32768) as group bgid, in memory of its own.
+func (r *Ring) RegisterBufRing(entries uint32, bgid uint16, flags PbufRingFlags) (*BufRing, error) {
+	if entries == 0 || entries&(entries-1) != 0 || entries > 1<<15 {
+		return nil, unix.EINVAL
+	}
+	bufs, err := Alloc[Buf](int(entries))
+	if err != nil {
+		return nil, err
+	}
+	reg := BufReg{RingAddr: uint64(uintptr(unsafe.Pointer(&bufs[0]))), RingEntries: entries, Bgid: bgid, Flags: flags}
+	if _, err := IoUringRegister(r.Fd, IORING_REGISTER_PBUF_RING, unsafe.Pointer(&reg), 1); err != nil {
+		Free(bufs)
+		return nil, err
+	}
+	return &BufRing{Bgid: bgid, bufs: bufs, mask: uint16(entries - 1), ringFd: r.Fd, entries: entries}, nil
+}
+
+// Add puts buf, with ID bid, in the slot offset places past the tail. It is
+// not the kernel's until Advance publishes it.
+func (b *BufRing) Add(buf []byte, bid uint16, offset int) {
+	e := &b.bufs[(b.tail+uint16(offset))&b.mask]
+	e.Addr = uint64(uintptr(unsafe.Pointer(unsafe.SliceData(buf))))
+	e.Len = uint32(len(buf))
+	e.Bid = bid
+}
+
+// Advance publishes the next n buffers added.
+//
+// The kernel reads the tail as a 16-bit value overlaid on the first entry's
+// Resv, beside that entry's Bid. Go has no 16-bit atomic store, so Advance
+// stores the whole 32-bit word holding both, with the Bid unchanged: the
+// two halves are laid out in memory order, so the store is right on either
+// byte order. It is a release store: the entries written before it are
+// visible to the kernel first.
+func (b *BufRing) Advance(n int) {
+	b.tail += uint16(n)
+	word := (*uint32)(unsafe.Pointer(&b.bufs[0].Bid))
+	halves := [2]uint16{b.bufs[0].Bid, b.tail}
+	atomic.StoreUint32(word, *(*uint32)(unsafe.Pointer(&halves)))
+}
+
+// Tail is the tail as published.
+func (b *BufRing) Tail() uint16 { return b.tail }
+
+// Unregister unregisters the ring from the kernel and frees its entries.
+func (b *BufRing) Unregister() error {
+	reg := BufReg{Bgid: b.Bgid}
+	_, err := IoUringRegister(b.ringFd, IORING_UNREGISTER_PBUF_RING, unsafe.Pointer(&reg), 1)
+	if err != nil {
+		return err
+	}
+	return Free(b.bufs)
+}
