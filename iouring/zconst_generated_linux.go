@@ -838,6 +838,28 @@ var zcrxOffsetNames = []Named[ZcrxOffset]{
 	{"IORING_ZCRX_AREA_MASK", IORING_ZCRX_AREA_MASK},
 }
 
+// Futex2Flags are the futex2 flags of IORING_OP_FUTEX_* and FutexWaitv
+// (linux/futex.h); the size is a 2-bit field, not a flag.
+type Futex2Flags uint32
+
+// String returns the C names of the bits set in v, joined by "|", followed
+// by any bits without a name in hex; "0" if none is set.
+func (v Futex2Flags) String() string { return named.FormatFlags(v, futex2FlagsNames) }
+
+// Futex2FlagsValues returns every named value of Futex2Flags, in spec order.
+func Futex2FlagsValues() []Named[Futex2Flags] { return slices.Clone(futex2FlagsNames) }
+
+var futex2FlagsNames = []Named[Futex2Flags]{
+	{"FUTEX2_SIZE_U8", FUTEX2_SIZE_U8},
+	{"FUTEX2_SIZE_U16", FUTEX2_SIZE_U16},
+	{"FUTEX2_SIZE_U32", FUTEX2_SIZE_U32},
+	{"FUTEX2_SIZE_U64", FUTEX2_SIZE_U64},
+	{"FUTEX2_NUMA", FUTEX2_NUMA},
+	{"FUTEX2_MPOL", FUTEX2_MPOL},
+	{"FUTEX2_PRIVATE", FUTEX2_PRIVATE},
+	{"FUTEX2_SIZE_MASK", FUTEX2_SIZE_MASK},
+}
+
 // QueryOp is what a QueryHdr asks (io_uring/query.h) (6.18).
 type QueryOp uint32
 
@@ -1287,6 +1309,18 @@ const (
 // Values of ZcrxOffset.
 const (
 	IORING_ZCRX_AREA_MASK ZcrxOffset = 0xffff000000000000 // the area ID bits
+)
+
+// Values of Futex2Flags.
+const (
+	FUTEX2_SIZE_U8   Futex2Flags = 0x0  // an 8-bit futex
+	FUTEX2_SIZE_U16  Futex2Flags = 0x1  // a 16-bit futex
+	FUTEX2_SIZE_U32  Futex2Flags = 0x2  // a 32-bit futex
+	FUTEX2_SIZE_U64  Futex2Flags = 0x3  // a 64-bit futex
+	FUTEX2_NUMA      Futex2Flags = 0x4  // a NUMA node follows the value (6.16)
+	FUTEX2_MPOL      Futex2Flags = 0x8  // use the memory policy's node (6.16)
+	FUTEX2_PRIVATE   Futex2Flags = 0x80 // private to the process (FUTEX_PRIVATE_FLAG)
+	FUTEX2_SIZE_MASK Futex2Flags = 0x3  // the size bits
 )
 
 // Values of QueryOp.

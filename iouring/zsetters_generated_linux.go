@@ -197,12 +197,12 @@ func (s *Sqe) PrepTimeoutRemove(target uint64, flags TimeoutFlags, userData uint
 // PrepTimeoutUpdate makes s an update of the timeout whose user_data is
 // target to expire at *ts (IORING_TIMEOUT_UPDATE is always set; add
 // IORING_LINK_TIMEOUT_UPDATE for a link timeout).
-func (s *Sqe) PrepTimeoutUpdate(target uint64, ts *KernelTimespec, flags TimeoutFlags, userData uint64) {
+func (s *Sqe) PrepTimeoutUpdate(ts *KernelTimespec, target uint64, flags TimeoutFlags, userData uint64) {
 	*s = Sqe{}
 	s.Opcode = IORING_OP_TIMEOUT_REMOVE
 	s.Fd = int32(-1)
-	s.Addr = target
 	s.SetAddr2(uint64(uintptr(unsafe.Pointer(ts))))
+	s.Addr = target
 	s.SetTimeoutFlags(flags | IORING_TIMEOUT_UPDATE)
 	s.UserData = userData
 }
@@ -459,14 +459,14 @@ func (s *Sqe) PrepSplice(fdIn int32, offIn int64, fdOut int32, offOut int64, nby
 // PrepProvideBuffers makes s the provision of nr buffers of size bytes
 // each, from mem on, to group bgid, with IDs from bid on. mem must hold
 // nr*size bytes and stay put until the buffers are removed.
-func (s *Sqe) PrepProvideBuffers(nr int32, mem *byte, size uint32, bid uint16, bgid uint16, userData uint64) {
+func (s *Sqe) PrepProvideBuffers(mem *byte, size uint32, nr int32, bgid uint16, bid uint16, userData uint64) {
 	*s = Sqe{}
 	s.Opcode = IORING_OP_PROVIDE_BUFFERS
-	s.Fd = nr
 	s.Addr = uint64(uintptr(unsafe.Pointer(mem)))
 	s.Len = size
-	s.Off = uint64(bid)
+	s.Fd = nr
 	s.SetBufGroup(bgid)
+	s.Off = uint64(bid)
 	s.UserData = userData
 }
 
@@ -654,22 +654,22 @@ func (s *Sqe) PrepSocket(domain int32, typ uint32, protocol uint32, userData uin
 
 // PrepUringCmd makes s the driver command cmdOp on fd; the command's
 // data follows from Addr3 on (80 bytes in an Sqe128).
-func (s *Sqe) PrepUringCmd(fd int32, cmdOp uint32, flags UringCmdFlags, userData uint64) {
+func (s *Sqe) PrepUringCmd(cmdOp uint32, fd int32, flags UringCmdFlags, userData uint64) {
 	*s = Sqe{}
 	s.Opcode = IORING_OP_URING_CMD
-	s.Fd = fd
 	s.SetCmdOp(cmdOp)
+	s.Fd = fd
 	s.SetUringCmdFlags(flags)
 	s.UserData = userData
 }
 
 // PrepSocketCmd makes s the socket command op on fd; for getsockopt and
 // setsockopt, with level, optname and the option's bytes in optval.
-func (s *Sqe) PrepSocketCmd(fd int32, op SocketCmd, level uint32, optname uint32, optval []byte, userData uint64) {
+func (s *Sqe) PrepSocketCmd(op SocketCmd, fd int32, level uint32, optname uint32, optval []byte, userData uint64) {
 	*s = Sqe{}
 	s.Opcode = IORING_OP_URING_CMD
-	s.Fd = fd
 	s.SetCmdOp(uint32(op))
+	s.Fd = fd
 	s.SetLevel(level)
 	s.SetOptname(optname)
 	s.SetOptval(uint64(uintptr(unsafe.Pointer(unsafe.SliceData(optval)))))
@@ -724,39 +724,39 @@ func (s *Sqe) PrepReadMultishot(fd int32, nbytes uint32, offset uint64, bgid uin
 }
 
 // PrepWaitid makes s a waitid(2); *infop is filled in when it completes.
-func (s *Sqe) PrepWaitid(id int32, idtype uint32, options uint32, infop *unix.Siginfo, flags uint32, userData uint64) {
+func (s *Sqe) PrepWaitid(idtype uint32, id int32, infop *unix.Siginfo, options uint32, flags uint32, userData uint64) {
 	*s = Sqe{}
 	s.Opcode = IORING_OP_WAITID
-	s.Fd = id
 	s.Len = idtype
-	s.SetFileIndex(options)
+	s.Fd = id
 	s.SetAddr2(uint64(uintptr(unsafe.Pointer(infop))))
+	s.SetFileIndex(options)
 	s.SetWaitidFlags(flags)
 	s.UserData = userData
 }
 
 // PrepFutexWait makes s a wait on the futex at *futex while it holds val
-// (the bits in mask), with futex2 flags futexFlags (unix.FUTEX2_SIZE_U32
-// and FUTEX2_PRIVATE, 128).
-func (s *Sqe) PrepFutexWait(futexFlags uint32, futex *uint32, val uint64, mask uint64, userData uint64) {
+// (the bits in mask; all of a 32-bit futex's: 0xffffffff), a futex of
+// the size futexFlags says.
+func (s *Sqe) PrepFutexWait(futex *uint32, val uint64, mask uint64, futexFlags Futex2Flags, userData uint64) {
 	*s = Sqe{}
 	s.Opcode = IORING_OP_FUTEX_WAIT
-	s.Fd = int32(futexFlags)
 	s.Addr = uint64(uintptr(unsafe.Pointer(futex)))
 	s.Off = val
 	s.Addr3 = mask
+	s.Fd = int32(futexFlags)
 	s.UserData = userData
 }
 
 // PrepFutexWake makes s a wake of up to val waiters on the futex at
 // *futex (the bits in mask); it completes with the number woken.
-func (s *Sqe) PrepFutexWake(futexFlags uint32, futex *uint32, val uint64, mask uint64, userData uint64) {
+func (s *Sqe) PrepFutexWake(futex *uint32, val uint64, mask uint64, futexFlags Futex2Flags, userData uint64) {
 	*s = Sqe{}
 	s.Opcode = IORING_OP_FUTEX_WAKE
-	s.Fd = int32(futexFlags)
 	s.Addr = uint64(uintptr(unsafe.Pointer(futex)))
 	s.Off = val
 	s.Addr3 = mask
+	s.Fd = int32(futexFlags)
 	s.UserData = userData
 }
 

@@ -642,7 +642,7 @@ type QueryOpcode struct {
 type FutexWaitv struct {
 	Val      uint64 // the value to wait on
 	Uaddr    uint64 // the futex's address
-	Flags    uint32 // FUTEX2_* flags
+	Flags    Futex2Flags
 	Reserved uint32
 }
 
