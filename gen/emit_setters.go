@@ -14,7 +14,7 @@ func renderView(st *Struct, v *View) string {
 	at := fmt.Sprintf("unsafe.Add(unsafe.Pointer(s), %d)", v.Offset)
 	doc := v.Doc
 	if doc == "" {
-		doc = "the member at byte " + fmt.Sprint(v.Offset)
+		doc = "the member"
 	}
 	fmt.Fprintf(&b, "// %s returns %s (byte offset %d).\n", v.Name, doc, v.Offset)
 	if v.Halves {

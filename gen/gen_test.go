@@ -31,6 +31,7 @@ func TestGolden(t *testing.T) {
 			"zarch_generated_linux_amd64.go", "zarch_generated_linux_mips.go",
 			"zconst_generated.go", "zconst_generated_freebsd.go", "zconst_generated_linux.go",
 			"zdesc_generated.go", "zdesc_generated_freebsd_linux.json",
+			"zsetters_generated.go",
 			"zsyscall_generated.go", "zsyscall_generated_freebsd.go",
 			"ztypes_generated.go", "ztypes_generated_freebsd.go",
 		}},
@@ -152,6 +153,7 @@ func TestSpecErrors(t *testing.T) {
 	const call = "call R\n\tgo (fd int) ()\n\tsys read(fd)\n\tblock never\n\tman read(2)\n\tdoc R.\n"
 	const sys = "sysnum\n\tread 0\n"
 	const dll = "call R\n\tgo (a int) (n int)\n\tsys R(a)\n\tdll k.dll\n"
+	const st = "struct S\n\tdoc S.\n\tlayout *\n\t\tA uint32 0\n\t\tB int32 4\n\t\tC uint64 8\n\t\tsize 16\n"
 	tests := []struct{ name, spec, want string }{
 		// syntax
 		{"indent with spaces", "type T int32 enum\n  A 1\n", "t.spec:7: indent with tabs"},
@@ -252,6 +254,33 @@ func TestSpecErrors(t *testing.T) {
 		{"zero of a pointer to no struct", sys + "call R\n\tgo (fd int, p *int32) ()\n\tsys read(fd, p)\n\tblock unless p zero\n\tman read(2)\n\tdoc R.\n", "t.spec:11: block: p zero: a pointer's zero"},
 		{"ret count without an int result", "struct S\n\tdoc S.\n\tlayout *\n\t\tA uint32 0\n\t\tsize 4\n" + sys + "call R\n\tgo (fd int, s []S) ()\n\tsys read(fd, s, sizeof(s))\n\tret count s\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:16: ret count: the call needs an int result"},
 		{"DLL call after system calls", sys + "call S\n\tgo (a int) ()\n\tsys read(a)\n\tblock never\n\tman s(2)\n\tdoc S.\n" + dll + "\tfail zero\n\tblock never\n\tman r(2)\n\tdoc R.\n", "t.spec:14: call R: a DLL call in a spec of system calls"},
+		// views, setters, imports
+		{"view with too few words", st + "\tview V uint32\n", "t.spec:13: want: view NAME TYPE OFFSET [halves]"},
+		{"view misaligned", st + "\tview V uint32 2\n", "t.spec:13: view V: a uint32 at offset 2 is misaligned or past the end of S on linux/amd64"},
+		{"view past the end", st + "\tview V uint64 12\n", "t.spec:13: view V: a uint64 at offset 12 is misaligned or past the end"},
+		{"view named like a field", st + "\tview A uint32 0\n", "t.spec:13: view A: A already names a field or view of S"},
+		{"view of a struct type", st + "\tview V S 0\n", "t.spec:13: view V: unknown field type \"S\""},
+		{"halves of 16 bits", st + "\tview V uint16 0 halves\n", "t.spec:13: view V: halves needs a 32-bit type"},
+		{"invalid of a signed field", st + "\tinvalid B\n", "t.spec:13: invalid B: not an unsigned field of S"},
+		{"invalid twice", st + "\tinvalid A\n\tinvalid A\n", "t.spec:14: want one line: invalid FIELD"},
+		{"setter of no struct", "setter Q P\n\tdoc P.\n", "t.spec:6: setter P: Q is not a struct of the spec"},
+		{"setter without doc", st + "setter S P\n\tA = 1\n", "t.spec:13: setter P needs doc lines"},
+		{"setter of no field", st + "setter S P\n\tdoc P.\n\tZ = 1\n", "t.spec:15: setter P: Z is not a field or view of S"},
+		{"setter field twice", st + "setter S P\n\tdoc P.\n\tA = 1\n\tA = 2\n", "t.spec:16: setter P: A assigned twice"},
+		{"setter bad value", st + "setter S P\n\tdoc P.\n\tA = x\n", "t.spec:15: setter P: A = x: not a constant of the spec or an integer"},
+		{"setter bad type", st + "setter S P\n\tdoc P.\n\tA a map[int]int\n", "t.spec:15: setter P: \"map[int]int\" is not a Go type"},
+		{"setter parameter twice", st + "setter S P\n\tdoc P.\n\tA a uint32\n\tB a int32\n", "t.spec:16: setter P: parameter a named twice"},
+		{"setter slice without a length", st + "setter S P\n\tdoc P.\n\tC b []byte\n", "t.spec:15: setter P: slice b needs the field that takes its length"},
+		{"setter length of a value", st + "setter S P\n\tdoc P.\n\tA a uint32 B\n", "t.spec:15: setter P: only a slice or a pointer takes a length field"},
+		{"setter length in a signed field", st + "setter S P\n\tdoc P.\n\tC b []byte B\n", "t.spec:15: setter P: B is not an unsigned field or view of S to take the length"},
+		{"setter address in a small field", st + "setter S P\n\tdoc P.\n\tA p *int32\n", "t.spec:15: setter P: an address goes to a uint64 field, and A is a uint32"},
+		{"setter slice without invalid", st + "setter S P\n\tdoc P.\n\tC b []byte A\n", "t.spec:13: setter P takes a slice, so struct S needs an invalid line"},
+		{"setter or of another type", "type T uint32 flags\n\tdoc T.\n\tX 1\n" + st + "setter S P\n\tdoc P.\n\tA a uint32 | X\n", "t.spec:18: setter P: | X: not a constant of a's type"},
+		{"setter twice", st + "setter S P\n\tdoc P.\nsetter S P\n\tdoc P.\n", "t.spec:15: setter P: S.P is already declared"},
+		{"setter with a comment", st + "setter S P\n\tdoc P.\n\tA = 1 # one\n", "t.spec:15: a A line takes no # comment"},
+		{"import twice", "import a/b\nimport a/b\n", "t.spec:7: import a/b: named twice, or not a package path"},
+		{"block lacks of another type", "type T int32 flags\n\tdoc T.\n\tA 1\n" + sys + "call R\n\tgo (fd int) ()\n\tsys read(fd)\n\tblock unless fd lacks A and fd zero\n\tman read(2)\n\tdoc R.\n", "t.spec:14: block: fd lacks A: not a constant of fd's type"},
+		{"block with an empty and", sys + "call R\n\tgo (fd int) ()\n\tsys read(fd)\n\tblock unless fd zero and\n\tman read(2)\n\tdoc R.\n", "t.spec:11: block: \"\": want P zero"},
 		{"DLL call with libc", "libc l.so\n" + dll + "\tfail zero\n\tblock never\n\tman r(2)\n\tdoc R.\n", "t.spec:7: call R: a DLL call takes no libc"},
 	}
 	tb := testTable(t)
