@@ -21,6 +21,11 @@ const waitLimit = 5 * time.Second
 
 var errTimeout = errors.New("no event within the time limit")
 
+// ErrUnavailable is wrapped by the error of a program that cannot run here
+// because the kernel facility it shows is missing or disabled (io_uring
+// under qemu-user, or turned off by sysctl or seccomp).
+var ErrUnavailable = errors.New("is not available here")
+
 // Program is one seed program.
 type Program struct {
 	Name string // also the name of its command under examples/
