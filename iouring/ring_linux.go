@@ -141,7 +141,13 @@ func (r *Ring) views(sq, cq, sqes []byte) {
 	r.sqFlags, r.sqDropped = at(sq, p.SqOff.Flags), at(sq, p.SqOff.Dropped)
 	r.sqMask, r.sqEntries = *at(sq, p.SqOff.RingMask), *at(sq, p.SqOff.RingEntries)
 	if p.Flags&IORING_SETUP_NO_SQARRAY == 0 {
+		// NextSqe puts the SQE of ring position i in slot i&SqMask, so the
+		// index array is the identity, written once here; the kernel never
+		// writes it. (liburing does the same.)
 		r.sqArray = at(sq, p.SqOff.Array)
+		for i, array := uint32(0), unsafe.Slice(r.sqArray, r.sqEntries); i < r.sqEntries; i++ {
+			array[i] = i
+		}
 	}
 	r.sqeBase, r.sqeShift = unsafe.Pointer(&sqes[0]), 6
 	if p.Flags&IORING_SETUP_SQE128 != 0 {
@@ -210,8 +216,10 @@ func (r *Ring) SqMask() uint32    { return r.sqMask }
 func (r *Ring) SqEntries() uint32 { return r.sqEntries }
 
 // SqArray is the SQ index array: entry i&SqMask names the SQE the kernel
-// takes at ring position i. Nil with IORING_SETUP_NO_SQARRAY, where
-// position i takes SQE i&SqMask.
+// takes at ring position i. Map fills it with the identity (entry j names
+// SQE j), which NextSqe and Flush rely on: a caller who rewrites it must
+// publish SQEs itself. Nil with IORING_SETUP_NO_SQARRAY, where position i
+// takes SQE i&SqMask.
 func (r *Ring) SqArray() []uint32 {
 	if r.sqArray == nil {
 		return nil
@@ -222,7 +230,7 @@ func (r *Ring) SqArray() []uint32 {
 // SqeAt returns the SQE in slot i&SqMask. With IORING_SETUP_SQE128 the
 // slots are 128 bytes: use Sqe128At for the whole entry.
 func (r *Ring) SqeAt(i uint32) *Sqe {
-	return (*Sqe)(unsafe.Add(r.sqeBase, uintptr(i&r.sqMask)<<r.sqeShift))
+	return (*Sqe)(unsafe.Add(r.sqeBase, uintptr(i&r.sqMask)<<(r.sqeShift&63)))
 }
 
 // Sqe128At returns the 128-byte SQE in slot i&SqMask of a ring set up with
@@ -259,7 +267,7 @@ func (r *Ring) CqEntries() uint32 { return r.cqEntries }
 // CqeAt returns the CQE in slot i&CqMask. With IORING_SETUP_CQE32 the slots
 // are 32 bytes: use Cqe32At for the whole entry.
 func (r *Ring) CqeAt(i uint32) *Cqe {
-	return (*Cqe)(unsafe.Add(r.cqeBase, uintptr(i&r.cqMask)<<r.cqeShift))
+	return (*Cqe)(unsafe.Add(r.cqeBase, uintptr(i&r.cqMask)<<(r.cqeShift&63)))
 }
 
 // Cqe32At returns the 32-byte CQE in slot i&CqMask of a ring set up with
@@ -283,18 +291,10 @@ func (r *Ring) NextSqe() *Sqe {
 	return r.SqeAt(next)
 }
 
-// Flush publishes the SQEs NextSqe handed out (filling the SQ array when
-// the ring has one) and returns how many SQEs the kernel has yet to
-// consume: the count to pass to IoUringEnter.
+// Flush publishes the SQEs NextSqe handed out and returns how many SQEs the
+// kernel has yet to consume: the count to pass to IoUringEnter.
 func (r *Ring) Flush() uint32 {
-	tail := atomic.LoadUint32(r.sqTail)
-	if r.sqArray != nil {
-		array := unsafe.Slice(r.sqArray, r.sqEntries)
-		for i := tail; i != r.sqeNext; i++ {
-			array[i&r.sqMask] = i & r.sqMask
-		}
-	}
-	if tail != r.sqeNext {
+	if atomic.LoadUint32(r.sqTail) != r.sqeNext {
 		atomic.StoreUint32(r.sqTail, r.sqeNext)
 	}
 	return r.sqeNext - atomic.LoadUint32(r.sqHead)
