@@ -95,3 +95,54 @@ func (b *BufRing) Unregister() error {
 	}
 	return Free(b.bufs)
 }
+
+// RegisterBuffers registers iovecs as the ring's fixed buffers, for
+// PrepReadFixed, PrepWriteFixed and the *_FIXED forms (buffer index i is
+// iovecs[i]). The kernel pins the memory; the iovecs themselves are read
+// during the call.
+func (r *Ring) RegisterBuffers(iovecs []unix.Iovec) error {
+	_, err := IoUringRegister(r.Fd, IORING_REGISTER_BUFFERS, unsafe.Pointer(unsafe.SliceData(iovecs)), uint32(len(iovecs)))
+	return err
+}
+
+// UnregisterBuffers unregisters the ring's fixed buffers.
+func (r *Ring) UnregisterBuffers() error {
+	_, err := IoUringRegister(r.Fd, IORING_UNREGISTER_BUFFERS, nil, 0)
+	return err
+}
+
+// RegisterFiles registers fds as the ring's fixed files (index i is fds[i];
+// -1 leaves a slot empty), for IOSQE_FIXED_FILE. The kernel takes its own
+// references: closing a descriptor afterwards does not empty its slot.
+func (r *Ring) RegisterFiles(fds []int32) error {
+	_, err := IoUringRegister(r.Fd, IORING_REGISTER_FILES, unsafe.Pointer(unsafe.SliceData(fds)), uint32(len(fds)))
+	return err
+}
+
+// RegisterFilesSparse registers n empty fixed-file slots (Linux 5.19), for
+// requests that install files directly (SetFileIndex) and for PrepFilesUpdate.
+func (r *Ring) RegisterFilesSparse(n uint32) error {
+	reg := RsrcRegister{Nr: n, Flags: IORING_RSRC_REGISTER_SPARSE}
+	_, err := IoUringRegister(r.Fd, IORING_REGISTER_FILES2, unsafe.Pointer(&reg), uint32(unsafe.Sizeof(reg)))
+	return err
+}
+
+// UnregisterFiles unregisters the ring's fixed files.
+func (r *Ring) UnregisterFiles() error {
+	_, err := IoUringRegister(r.Fd, IORING_UNREGISTER_FILES, nil, 0)
+	return err
+}
+
+// RegisterEventfd makes the kernel signal eventfd efd when it posts a
+// completion: the way to wait for a ring in an epoll set.
+func (r *Ring) RegisterEventfd(efd int) error {
+	fd := int32(efd)
+	_, err := IoUringRegister(r.Fd, IORING_REGISTER_EVENTFD, unsafe.Pointer(&fd), 1)
+	return err
+}
+
+// UnregisterEventfd unregisters the ring's eventfd.
+func (r *Ring) UnregisterEventfd() error {
+	_, err := IoUringRegister(r.Fd, IORING_UNREGISTER_EVENTFD, nil, 0)
+	return err
+}
