@@ -99,7 +99,7 @@ func measure(server func(ln int, stop *atomic.Bool) error, conns, size int, dur 
 	lat := make([][]time.Duration, conns)
 	errs := make([]error, conns)
 	start := make(chan struct{})
-	deadline := time.Now().Add(dur + time.Second)
+	var deadline time.Time
 	for i := range conns {
 		wg.Add(1)
 		go func() {
@@ -129,8 +129,9 @@ func measure(server func(ln int, stop *atomic.Bool) error, conns, size int, dur 
 			}
 		}()
 	}
-	// The first second warms up; only the last dur counts.
+	// Every client is connected: run for dur.
 	t0 := time.Now()
+	deadline = t0.Add(dur)
 	close(start)
 	wg.Wait()
 	elapsed := time.Since(t0)
