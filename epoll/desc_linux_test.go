@@ -78,6 +78,7 @@ func TestDescriptionComplete(t *testing.T) {
 		"SignalfdFlags":       valuesOf(SignalfdFlagsValues()),
 		"ClockID":             valuesOf(ClockIDValues()),
 		"SigmaskHow":          valuesOf(SigmaskHowValues()),
+		"IoctlReq":            valuesOf(IoctlReqValues()),
 	}
 	declared := namedTypes(t, "zconst_generated_linux.go")
 	var listed []string

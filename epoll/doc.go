@@ -11,7 +11,7 @@
 // # Where the facts come from
 //
 // Every number and layout is generated from gen/spec/epoll_linux.spec, which
-// follows the Linux 6.1 uapi headers of each architecture, and is checked
+// follows the Linux 6.18 uapi headers of each architecture, and is checked
 // against golang.org/x/sys by internal/xsyscheck. Layouts are asserted at
 // compile time for every architecture: EpollEvent is 12 bytes and packed on
 // amd64 and 386 and 16 bytes elsewhere; Sigset is the kernel's signal set
@@ -76,7 +76,18 @@
 // EpollPwait2 takes a [KernelTimespec], 64-bit on every architecture.
 // TimerfdSettime and TimerfdGettime take unix.ItimerSpec, whose seconds are
 // the architecture's time_t: 32-bit on 386, arm, mips and mipsle, as for the
-// timerfd_settime system call there (timerfd_settime64 is not bound).
+// timerfd_settime system call there, so a timer set with them ends in
+// January 2038. TimerfdSettime64 and TimerfdGettime64 take a
+// [KernelItimerspec], 64-bit everywhere: timerfd_settime64 and
+// timerfd_gettime64 on those four architectures (Linux 5.1), the plain
+// calls on the others. Use them for times past 2038.
+//
+// # Busy polling and ticks
+//
+// EpollSetParams and EpollGetParams are the EPIOCSPARAMS and EPIOCGPARAMS
+// ioctls of Linux 6.9 (busy polling of the network devices behind an epoll
+// set); TimerfdSetTicks is TFD_IOC_SET_TICKS. Their request numbers are
+// IoctlReq constants, whose direction bits differ on mips and ppc64.
 package epoll
 
 //go:generate go run ../gen -spec ../gen/spec/epoll_linux.spec

@@ -59,6 +59,7 @@ func TestValueLists(t *testing.T) {
 	checkNames(t, SignalfdFlagsValues())
 	checkNames(t, ClockIDValues())
 	checkNames(t, SigmaskHowValues())
+	checkNames(t, IoctlReqValues())
 
 	v := CtlOpValues()
 	v[0].Name = "changed"

@@ -54,6 +54,8 @@ func (m *Model) callArgs(c *Call) (args, checks []string, prelude string) {
 			args = append(args, "unsafe.Sizeof("+name+")")
 		case ArgSizeofType:
 			args = append(args, "unsafe.Sizeof("+a.Text+"{})")
+		case ArgConst:
+			args = append(args, "uintptr("+a.Text+")")
 		}
 	}
 	return args, checks, pre.String()

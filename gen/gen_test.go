@@ -202,7 +202,7 @@ func TestSpecErrors(t *testing.T) {
 		{"comment on an attribute", sys + "call R\n\tgo (fd int) ()\n\tsys read(fd)\n\tblock never\n\tman read(2) # the page\n\tdoc R.\n", "t.spec:12: a man line takes no # comment"},
 		{"attribute twice", sys + "call R\n\tgo (fd int) ()\n\tsys read(fd)\n\tsys read(fd)\n", "t.spec:11: call R: a second sys line"},
 		{"unnamed parameter", sys + "call R\n\tgo (int) ()\n\tsys read(fd)\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:9: call R: parameters and results must be named"},
-		{"argument not a parameter", sys + "call R\n\tgo (fd int) ()\n\tsys read(x)\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:10: call R: argument x is not a parameter"},
+		{"argument not a parameter", sys + "call R\n\tgo (fd int) ()\n\tsys read(x)\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:10: call R: argument x is not a parameter or a constant"},
 		{"unsupported argument", sys + "call R\n\tgo (fd int) ()\n\tsys read(fd+1)\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:10: call R: unsupported argument fd + 1"},
 		{"block as Go", sys + "call R\n\tgo (fd int) ()\n\tsys read(fd)\n\tblock fd != 0\n\tman read(2)\n\tdoc R.\n", "t.spec:11: want: block never, block always, or block unless"},
 		{"block on no parameter", sys + "call R\n\tgo (fd int) ()\n\tsys read(fd)\n\tblock unless timeout zero\n\tman read(2)\n\tdoc R.\n", "t.spec:11: block: timeout is not a parameter"},

@@ -63,6 +63,7 @@ const (
 	ArgBytes                     // the byte length of slice Param
 	ArgSizeofVar                 // the size of Param's type
 	ArgSizeofType                // the size of spec struct Text
+	ArgConst                     // spec constant Text (an ioctl's request)
 )
 
 // Arg is one argument of the kernel call.
@@ -275,7 +276,10 @@ func (b *builder) arg(c *Call, x ast.Expr) (Arg, error) {
 		}
 		p := c.param(x.Name)
 		if p == nil || !c.isParam(p) {
-			return Arg{}, fmt.Errorf("argument %s is not a parameter", x.Name)
+			if t, _ := b.m.constant(x.Name); t != nil {
+				return Arg{Kind: ArgConst, Text: x.Name}, nil
+			}
+			return Arg{}, fmt.Errorf("argument %s is not a parameter or a constant", x.Name)
 		}
 		switch {
 		case p.slice():

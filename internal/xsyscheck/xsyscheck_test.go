@@ -36,6 +36,9 @@ type checked struct {
 	absent []string
 	// xpkg is the x/sys package compared with: x/sys/unix unless set.
 	xpkg string
+	// absentIf names constants x/sys defines on some targets only: they are
+	// absent where the function says so, and compared everywhere else.
+	absentIf map[string]func(goos, goarch string) bool
 	// absentPrefixes name families of constants x/sys does not define (a
 	// header x/sys does not bind): each is compared where x/sys has it, and
 	// skipped where it does not. The other constants follow absent's rule.
@@ -138,8 +141,15 @@ var packages = []checked{
 		absent: []string{
 			"CLOCK_SGI_CYCLE",  // obsolete; x/sys never had it
 			"EPOLLNVAL",        // poll(2)'s bit, which eventpoll.h also defines
-			"EPOLL_URING_WAKE", // internal io_uring wakeup bit, in uapi since 6.1
-			"NSIG",             // the kernel's _NSIG, which x/sys does not export on Linux
+			"EPOLL_URING_WAKE",  // internal io_uring wakeup bit, in uapi since 6.1
+			"NSIG",              // the kernel's _NSIG, which x/sys does not export on Linux
+			"TFD_IOC_SET_TICKS", // linux/timerfd.h's ioctl, which x/sys does not export
+		},
+		// The time64 timerfd calls exist on 32-bit architectures only; on
+		// 64-bit ones the spec gives them the plain calls' numbers.
+		absentIf: map[string]func(goos, goarch string) bool{
+			"sys_TIMERFD_SETTIME64": is64,
+			"sys_TIMERFD_GETTIME64": is64,
 		},
 	},
 	{
@@ -191,6 +201,8 @@ func all(string, string) bool { return true }
 func is32(goos, goarch string) bool {
 	return !targets.Target{GOOS: goos, GOARCH: goarch}.Is64()
 }
+
+func is64(goos, goarch string) bool { return !is32(goos, goarch) }
 
 func darwin(goos, _ string) bool { return goos == "darwin" }
 
@@ -264,6 +276,12 @@ func compareConsts(t *testing.T, c checked, goos, goarch string, ours, theirs *t
 		}
 		xobj, ok := theirs.Scope().Lookup(xname).(*types.Const)
 		if !ok && slices.ContainsFunc(c.absentPrefixes, func(p string) bool { return strings.HasPrefix(name, p) }) {
+			continue
+		}
+		if f := c.absentIf[name]; f != nil && f(goos, goarch) {
+			if ok {
+				t.Errorf("%s is listed as absent from x/sys on %s/%s, but x/sys defines it", name, goos, goarch)
+			}
 			continue
 		}
 		if slices.Contains(c.absent, name) {
