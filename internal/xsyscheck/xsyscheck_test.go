@@ -139,8 +139,8 @@ var packages = []checked{
 			"KernelTimespec":  "Timespec",
 		},
 		absent: []string{
-			"CLOCK_SGI_CYCLE",  // obsolete; x/sys never had it
-			"EPOLLNVAL",        // poll(2)'s bit, which eventpoll.h also defines
+			"CLOCK_SGI_CYCLE",   // obsolete; x/sys never had it
+			"EPOLLNVAL",         // poll(2)'s bit, which eventpoll.h also defines
 			"EPOLL_URING_WAKE",  // internal io_uring wakeup bit, in uapi since 6.1
 			"NSIG",              // the kernel's _NSIG, which x/sys does not export on Linux
 			"TFD_IOC_SET_TICKS", // linux/timerfd.h's ioctl, which x/sys does not export
