@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"unsafe"
 
+	"github.com/eventq/eventq/internal/offheap"
 	"github.com/eventq/eventq/kqueue"
 	"golang.org/x/sys/unix"
 )
@@ -60,7 +61,7 @@ func NewRequest(fd int, offset int64, size int) (*Request, error) {
 		return nil, unix.EINVAL
 	}
 	head := int(unsafe.Sizeof(Aiocb{}))
-	mem, err := unix.Mmap(-1, 0, head+size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_ANON|unix.MAP_PRIVATE)
+	mem, err := offheap.Map(head + size)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +84,7 @@ func NewRequest(fd int, offset int64, size int) (*Request, error) {
 func (r *Request) Free() error {
 	mem := r.mem
 	r.Cb, r.Buf, r.mem = nil, nil, nil
-	return unix.Munmap(mem)
+	return offheap.Unmap(mem)
 }
 
 // EventAiocb returns the Aiocb of an EVFILT_AIO event: its Ident is the

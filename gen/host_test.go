@@ -90,7 +90,7 @@ func runOnHost(t *testing.T, goos string, pkgs []string, want ...string) {
 			t.Fatal(err)
 		}
 	}
-	for _, name := range []string{"go.mod", "go.sum", "desc/desc.go", "internal/named/named.go"} {
+	for _, name := range []string{"go.mod", "go.sum", "desc/desc.go", "internal/named/named.go", "internal/offheap/offheap.go"} {
 		src, err := os.ReadFile("../" + name)
 		if err != nil {
 			t.Fatal(err)

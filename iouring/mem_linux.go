@@ -3,6 +3,7 @@ package iouring
 import (
 	"unsafe"
 
+	"github.com/eventq/eventq/internal/offheap"
 	"golang.org/x/sys/unix"
 )
 
@@ -18,7 +19,7 @@ func Alloc[T any](n int) ([]T, error) {
 	if n <= 0 || size == 0 || uintptr(n) > ^uintptr(0)/size {
 		return nil, unix.EINVAL
 	}
-	mem, err := unix.Mmap(-1, 0, n*int(size), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_ANON|unix.MAP_PRIVATE)
+	mem, err := offheap.Map(n * int(size))
 	if err != nil {
 		return nil, err
 	}
@@ -31,5 +32,5 @@ func Free[T any](s []T) error {
 		return unix.EINVAL
 	}
 	size := int(unsafe.Sizeof(s[0])) * len(s)
-	return unix.Munmap(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), size))
+	return offheap.Unmap(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), size))
 }
