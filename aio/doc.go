@@ -1,8 +1,34 @@
-// Package aio binds FreeBSD's POSIX asynchronous I/O: aio_read(2) and its
-// companions, struct aiocb and struct sigevent, with completion delivered to
-// a kqueue by SIGEV_KEVENT.
+// Package aio binds kernel asynchronous I/O with completions delivered to
+// an event queue: FreeBSD's POSIX aio (aio_read(2) and its companions,
+// struct aiocb and struct sigevent, completion to a kqueue by SIGEV_KEVENT),
+// and its Linux twin, the kernel's native AIO (io_setup(2), io_submit(2) and
+// their companions, struct iocb and struct io_event, completion to an
+// eventfd that an epoll set watches).
 //
-// It covers FreeBSD 14 on freebsd/386, amd64, arm and arm64, by raw system
+// # Linux
+//
+// The Linux half covers all 13 Linux architectures, generated from
+// gen/spec/aio_linux.spec (Linux 6.18's linux/aio_abi.h; struct iocb is 64
+// bytes everywhere, with aio_key and aio_rw_flags swapped on big-endian
+// architectures). It runs on the kernel here on amd64 and 386; qemu-user has
+// no native AIO, so the other 11 are built, vetted and layout-checked.
+//
+// NewRequest maps an Iocb and its buffer outside the Go heap (the buffer on
+// a page boundary, so that O_DIRECT works); set Cb.Data to an integer token,
+// SetResfd to an eventfd, IoSubmit it, and Free it after its IoEvent
+// arrived. With IOCB_FLAG_RESFD the kernel adds 1 to the eventfd's counter
+// per completion: wait for the eventfd in epoll (EPOLLIN), read the
+// counter, then reap that many events with IoGetevents and a minNr of 0.
+// examples/aio-linux does exactly that with an O_DIRECT read.
+//
+// IoSubmit and IoDestroy may block (file systems without non-blocking
+// support do I/O inline) and take the scheduler's path; IoGetevents and
+// IoPgetevents block unless minNr or the timeout is zero; IoSetup and
+// IoCancel never block.
+//
+// # FreeBSD
+//
+// The FreeBSD half covers FreeBSD 14 on freebsd/386, amd64, arm and arm64, by raw system
 // calls, generated from gen/spec/aio_freebsd.spec. None of it has run on a
 // FreeBSD kernel: where this module is developed there is none. It is built
 // and vetted for the four targets, its layouts are asserted at compile time
@@ -47,3 +73,4 @@
 package aio
 
 //go:generate go run ../gen -spec ../gen/spec/aio_freebsd.spec
+//go:generate go run ../gen -spec ../gen/spec/aio_linux.spec

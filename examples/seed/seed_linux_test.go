@@ -17,6 +17,7 @@ func TestPrograms(t *testing.T) {
 		"iouring-user":    {"ring B: user event with user_data 7, res 42"},
 		"iouring-file":    {`IORING_OP_READ at offset 6: 29 bytes, "a file read through io_uring\n"`},
 		"iouring-stale":   {"is stale (the slot is at generation 2): skipped", "1 completion handled, 1 stale completion skipped"},
+		"aio-linux":       {"io_submit: ", "EPOLLIN on the eventfd: 1 completion(s)", `io_getevents: token 77, 4096 bytes: "a block read with O_DIRECT through native AIO\n"`},
 		"iouring-echo":    {`client 0 got its echo: "message 0"`, `client 1 got its echo: "message 1"`, "2 clients served"},
 	})
 }

@@ -153,6 +153,18 @@ var packages = []checked{
 		},
 	},
 	{
+		pkg:     "aio",
+		targets: of("linux"),
+		structs: map[string]string{"Sigset": "Sigset_t", "KernelTimespec": "Timespec"},
+		// x/sys binds native AIO's system call numbers and RWF_*, not
+		// linux/aio_abi.h.
+		absentPrefixes: []string{"IOCB_"},
+		absent:         []string{"RWF_DONTCACHE", "RWF_NOSIGNAL"}, // linux/fs.h 6.14 and 6.17
+		// io_pgetevents_time64 exists on 32-bit architectures only; on 64-bit
+		// ones the spec gives it io_pgetevents's numbers.
+		absentIf: map[string]func(goos, goarch string) bool{"sys_IO_PGETEVENTS_TIME64": is64},
+	},
+	{
 		pkg:     "iouring",
 		targets: of("linux"),
 		structs: map[string]string{
@@ -214,6 +226,10 @@ var differences = []difference{
 	{"epoll", "fields EpollEvent", all,
 		"x/sys's EpollEvent splits the epoll_data union into Fd and Pad int32 fields, with no u64 view; ours keeps it as Data [8]byte with Fd, U32 and U64 accessors",
 		noU64View},
+	{"aio", "struct Sigset", all,
+		"x/sys's Sigset_t is the C library's 1024-bit sigset_t (128 bytes); io_pgetevents takes the kernel's _NSIG/8 bytes, which is what Sigset is", nil},
+	{"aio", "struct KernelTimespec", is32,
+		"x/sys's Timespec has the architecture's 32-bit time_t on 386, arm, mips and mipsle; io_pgetevents_time64 takes struct __kernel_timespec, 64-bit everywhere", nil},
 	{"iouring", "struct Sigset", all,
 		"x/sys's Sigset_t is the C library's 1024-bit sigset_t (128 bytes); io_uring_enter takes the kernel's _NSIG/8 bytes, which is what Sigset is", nil},
 	{"iouring", "struct KernelTimespec", is32,

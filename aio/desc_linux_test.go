@@ -1,0 +1,57 @@
+package aio
+
+import (
+	"encoding/json"
+	"os"
+	"runtime"
+	"testing"
+
+	"github.com/eventq/eventq/desc"
+	"github.com/google/go-cmp/cmp"
+)
+
+// The JSON file, with this target's values picked out, is the Go data.
+func TestDescriptionJSON(t *testing.T) {
+	b, err := os.ReadFile("zdesc_generated_linux.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fromJSON desc.Package
+	if err := json.Unmarshal(b, &fromJSON); err != nil {
+		t.Fatal(err)
+	}
+	target := runtime.GOOS + "/" + runtime.GOARCH
+	for i := range fromJSON.Types {
+		for j := range fromJSON.Types[i].Values {
+			v := &fromJSON.Types[i].Values[j]
+			if n, ok := v.ByTarget[target]; ok {
+				v.Value = n
+			}
+			v.ByTarget = nil
+		}
+	}
+	if diff := cmp.Diff(Description(), fromJSON); diff != "" {
+		t.Errorf("Description() and zdesc_generated_linux.json differ (-Go +JSON):\n%s", diff)
+	}
+}
+
+// The description names the four calls and, for every opcode, a setter and
+
+// The description names every call of the Linux spec, and every type.
+func TestDescriptionLinux(t *testing.T) {
+	d := Description()
+	var calls, types []string
+	for _, c := range d.Calls {
+		calls = append(calls, c.Name)
+	}
+	for _, ty := range d.Types {
+		types = append(types, ty.Name)
+	}
+	want := []string{"IoSetup", "IoDestroy", "IoSubmit", "IoCancel", "IoGetevents", "IoPgetevents"}
+	if diff := cmp.Diff(want, calls); diff != "" {
+		t.Errorf("calls (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"IocbCmd", "IocbFlags", "RWFlags"}, types); diff != "" {
+		t.Errorf("types (-want +got):\n%s", diff)
+	}
+}
