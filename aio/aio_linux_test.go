@@ -231,7 +231,7 @@ func TestPgeteventsTimeout(t *testing.T) {
 func TestBadInput(t *testing.T) {
 	if _, err := IoSetup(0); err != unix.EINVAL {
 		if errors.Is(err, unix.ENOSYS) {
-			t.Skip("io_setup: ENOSYS: no native AIO here (qemu-user lacks it)")
+			t.Skip("io_setup: ENOSYS: no native AIO here (a kernel built without CONFIG_AIO, or qemu-user, which lacks it)")
 		}
 		t.Errorf("io_setup(0): %v; want EINVAL", err)
 	}

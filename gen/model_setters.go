@@ -129,8 +129,6 @@ func (st *Struct) member(name string) (string, *View) {
 	return st.field(name), nil
 }
 
-var setterAttrs = []string{"doc"}
-
 // setter parses a setter block:
 //
 //	setter STRUCT METHOD
