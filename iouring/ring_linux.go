@@ -330,6 +330,11 @@ func (r *Ring) SubmitAndWait(want uint32) (int, error) {
 
 // PeekCqe returns the oldest CQE not yet marked seen, or nil when the CQ
 // ring is empty. It does not enter the kernel.
+//
+// In a ring set up with IORING_SETUP_CQE_MIXED (Linux 6.18), a CQE whose
+// Flags have IORING_CQE_F_32 is 32 bytes and takes two slots: mark it seen
+// with CqAdvance(2). One with IORING_CQE_F_SKIP only fills the end of the
+// ring: skip it with CqAdvance(1).
 func (r *Ring) PeekCqe() *Cqe {
 	head := atomic.LoadUint32(r.cqHead)
 	if head == atomic.LoadUint32(r.cqTail) {

@@ -470,3 +470,51 @@ func TestBufRingTailStore(t *testing.T) {
 		t.Errorf("third entry %+v", bufs[2])
 	}
 }
+
+// IORING_SETUP_CQE_MIXED: a NOP with IORING_NOP_CQE32 posts a 32-byte CQE,
+// which takes two slots, between 16-byte ones.
+func TestCqeMixed(t *testing.T) {
+	p := Params{Flags: IORING_SETUP_CQE_MIXED}
+	r, err := Setup(8, &p)
+	if err == unix.EINVAL {
+		t.Skip("IORING_SETUP_CQE_MIXED: EINVAL (a kernel before 6.18)")
+	}
+	if err != nil {
+		skipUnavailable(t, err)
+		t.Fatal(err)
+	}
+	defer r.Close()
+	r.NextSqe().PrepNop(0, 1)
+	r.NextSqe().PrepNop(IORING_NOP_CQE32, 2)
+	r.NextSqe().PrepNop(0, 3)
+	// The three NOPs complete during the enter: 4 slots, the 32-byte CQE
+	// taking two.
+	for r.Flush() > 0 || r.CqReady() < 3 {
+		if _, err := r.SubmitAndWait(3); err != nil && err != unix.EINTR {
+			t.Fatal(err)
+		}
+	}
+	if r.CqReady() != 4 {
+		t.Errorf("%d CQ slots used by three NOPs, one of them CQE32; want 4", r.CqReady())
+	}
+	var got []uint64
+	for c := r.PeekCqe(); c != nil; c = r.PeekCqe() {
+		switch {
+		case c.Flags&IORING_CQE_F_SKIP != 0:
+			r.CqAdvance(1)
+			continue
+		case c.Flags&IORING_CQE_F_32 != 0:
+			if c.UserData != 2 {
+				t.Errorf("a 32-byte CQE for user_data %d; want only 2's", c.UserData)
+			}
+			got = append(got, c.UserData)
+			r.CqAdvance(2)
+		default:
+			got = append(got, c.UserData)
+			r.CqAdvance(1)
+		}
+	}
+	if len(got) != 3 || got[0] != 1 || got[1] != 2 || got[2] != 3 {
+		t.Fatalf("completions %v; want [1 2 3], the 32-byte one taking two slots", got)
+	}
+}
