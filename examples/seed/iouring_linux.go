@@ -24,11 +24,13 @@ func init() {
 
 // uring is a ring and the off-heap memory the seed programs hand the
 // kernel: everything an SQE points to lives outside the Go heap, so
-// nothing moves or is freed while the kernel holds it.
+// nothing moves while the kernel holds it, and it is freed only when the
+// ring is closed, after every completion the program waited for.
 type uring struct {
 	*iouring.Ring
-	ts  []iouring.KernelTimespec // the wait's timeout
-	arg []iouring.GeteventsArg
+	frees []func()
+	ts    *iouring.KernelTimespec // the wait's timeout
+	arg   *iouring.GeteventsArg
 }
 
 func newUring(entries uint32) (*uring, error) {
@@ -42,25 +44,39 @@ func newUring(entries uint32) (*uring, error) {
 		return nil, err
 	}
 	u := &uring{Ring: r}
-	if u.ts, err = iouring.Alloc[iouring.KernelTimespec](1); err == nil {
-		u.arg, err = iouring.Alloc[iouring.GeteventsArg](1)
-	}
+	ts, err := offheap[iouring.KernelTimespec](u, 1)
 	if err != nil {
 		u.Close()
 		return nil, err
 	}
-	u.arg[0].Ts = uint64(uintptr(unsafe.Pointer(&u.ts[0])))
+	arg, err := offheap[iouring.GeteventsArg](u, 1)
+	if err != nil {
+		u.Close()
+		return nil, err
+	}
+	u.ts, u.arg = &ts[0], &arg[0]
+	u.arg.Ts = uint64(uintptr(unsafe.Pointer(u.ts)))
 	return u, nil
 }
 
+// offheap returns n values of T outside the Go heap, freed when u is
+// closed, after the ring.
+func offheap[T any](u *uring, n int) ([]T, error) {
+	s, err := iouring.Alloc[T](n)
+	if err != nil {
+		return nil, err
+	}
+	u.frees = append(u.frees, func() { iouring.Free(s) })
+	return s, nil
+}
+
+// Close closes the ring, then frees the memory its requests used.
 func (u *uring) Close() error {
-	if u.ts != nil {
-		iouring.Free(u.ts)
+	err := u.Ring.Close()
+	for _, free := range u.frees {
+		free()
 	}
-	if u.arg != nil {
-		iouring.Free(u.arg)
-	}
-	return u.Ring.Close()
+	return err
 }
 
 // next returns a free SQE, submitting what is queued if the ring is full.
@@ -83,9 +99,9 @@ func (u *uring) reap() ([]iouring.Cqe, error) {
 		if left <= 0 {
 			return nil, errTimeout
 		}
-		u.ts[0] = iouring.KernelTimespec{Sec: int64(left / time.Second), Nsec: int64(left % time.Second)}
+		*u.ts = iouring.KernelTimespec{Sec: int64(left / time.Second), Nsec: int64(left % time.Second)}
 		// A timeout bounds the wait: IORING_ENTER_EXT_ARG carries it.
-		_, err := iouring.IoUringEnterArg(u.Fd, toSubmit, 1, iouring.IORING_ENTER_GETEVENTS|iouring.IORING_ENTER_EXT_ARG, &u.arg[0])
+		_, err := iouring.IoUringEnterArg(u.Fd, toSubmit, 1, iouring.IORING_ENTER_GETEVENTS|iouring.IORING_ENTER_EXT_ARG, u.arg)
 		switch {
 		case err == nil:
 			toSubmit = 0
@@ -116,21 +132,17 @@ func (u *uring) one(ud uint64) (iouring.Cqe, error) {
 	return cqes[0], nil
 }
 
-// result turns a CQE's res into a count or an error.
-func result(what string, c iouring.Cqe) (int, error) {
+// wait submits what is queued and waits for the single completion
+// expected, that of user_data ud: its res, or its errno as an error.
+func (u *uring) wait(what string, ud uint64) (int, error) {
+	c, err := u.one(ud)
+	if err != nil {
+		return 0, err
+	}
 	if c.Res < 0 {
 		return 0, fmt.Errorf("%s: %w", what, unix.Errno(-c.Res))
 	}
 	return int(c.Res), nil
-}
-
-// offheap returns n bytes outside the Go heap and the function that frees them.
-func offheap[T any](n int) ([]T, func(), error) {
-	s, err := iouring.Alloc[T](n)
-	if err != nil {
-		return nil, nil, err
-	}
-	return s, func() { iouring.Free(s) }, nil
 }
 
 // sockaddr4 fills an off-heap RawSockaddrAny with 127.0.0.1:port.

@@ -27,21 +27,18 @@ func iouringAccept(w io.Writer) error {
 	}
 	defer unix.Close(ln)
 	fmt.Fprintf(w, "listening on 127.0.0.1:%d\n", port)
-	peer, free1, err := offheap[unix.RawSockaddrAny](1)
+	peer, err := offheap[unix.RawSockaddrAny](u, 1)
 	if err != nil {
 		return err
 	}
-	defer free1()
-	peerLen, free2, err := offheap[uint32](1)
+	peerLen, err := offheap[uint32](u, 1)
 	if err != nil {
 		return err
 	}
-	defer free2()
-	buf, free3, err := offheap[byte](64)
+	buf, err := offheap[byte](u, 64)
 	if err != nil {
 		return err
 	}
-	defer free3()
 
 	peerLen[0] = uint32(unsafe.Sizeof(peer[0]))
 	u.next().PrepAccept(int32(ln), &peer[0], &peerLen[0], unix.SOCK_CLOEXEC, 0, 1)
@@ -50,11 +47,7 @@ func iouringAccept(w io.Writer) error {
 		return err
 	}
 	defer unix.Close(client)
-	c, err := u.one(1)
-	if err != nil {
-		return err
-	}
-	conn, err := result("accept", c)
+	conn, err := u.wait("accept", 1)
 	if err != nil {
 		return err
 	}
@@ -66,10 +59,7 @@ func iouringAccept(w io.Writer) error {
 	if err := writeWhenConnected(client, "hello from the client"); err != nil {
 		return err
 	}
-	if c, err = u.one(2); err != nil {
-		return err
-	}
-	n, err := result("recv", c)
+	n, err := u.wait("recv", 2)
 	if err != nil {
 		return err
 	}
@@ -113,41 +103,29 @@ func iouringConnect(w io.Writer) error {
 		return err
 	}
 	defer unix.Close(fd)
-	sa, free1, err := offheap[unix.RawSockaddrAny](1)
+	sa, err := offheap[unix.RawSockaddrAny](u, 1)
 	if err != nil {
 		return err
 	}
-	defer free1()
-	buf, free2, err := offheap[byte](4096)
+	buf, err := offheap[byte](u, 4096)
 	if err != nil {
 		return err
 	}
-	defer free2()
 
 	u.next().PrepConnect(int32(fd), &sa[0], sockaddr4(&sa[0], port), 1)
-	c, err := u.one(1)
-	if err != nil {
-		return err
-	}
-	if _, err := result("connect", c); err != nil {
+	if _, err := u.wait("connect", 1); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "IORING_OP_CONNECT: connected to 127.0.0.1:%d\n", port)
 	req := copy(buf, "GET /iouring HTTP/1.0\r\nHost: localhost\r\n\r\n")
 	u.next().PrepSend(int32(fd), buf[:req], 0, 0, 2)
-	if c, err = u.one(2); err != nil {
-		return err
-	}
-	if _, err := result("send", c); err != nil {
+	if _, err := u.wait("send", 2); err != nil {
 		return err
 	}
 	var reply []byte
 	for {
 		u.next().PrepRecv(int32(fd), buf, 0, 0, 3)
-		if c, err = u.one(3); err != nil {
-			return err
-		}
-		n, err := result("recv", c)
+		n, err := u.wait("recv", 3)
 		if err != nil {
 			return err
 		}
@@ -168,11 +146,10 @@ func iouringTimer(w io.Writer) error {
 		return err
 	}
 	defer u.Close()
-	ts, free, err := offheap[iouring.KernelTimespec](2)
+	ts, err := offheap[iouring.KernelTimespec](u, 2)
 	if err != nil {
 		return err
 	}
-	defer free()
 	ts[0].Nsec = 10e6
 	ts[1].Nsec = 25e6
 	u.next().PrepTimeout(&ts[0], 3, iouring.IORING_TIMEOUT_MULTISHOT, 1)
@@ -228,15 +205,12 @@ func iouringUser(w io.Writer) error {
 	}
 	const token, value = 7, 42
 	a.next().PrepMsgRing(int32(b.Fd), value, token, 0, 1)
-	c, err := a.one(1)
-	if err != nil {
-		return err
-	}
-	if _, err := result("msg_ring", c); err != nil {
+	if _, err := a.wait("msg_ring", 1); err != nil {
 		return err
 	}
 	fmt.Fprintln(w, "ring A: IORING_OP_MSG_RING sent")
-	if c, err = b.one(token); err != nil {
+	c, err := b.one(token)
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "ring B: user event with user_data %d, res %d\n", c.UserData, c.Res)
@@ -260,17 +234,12 @@ func iouringFile(w io.Writer) error {
 	if _, err := f.WriteString("skip: a file read through io_uring\n"); err != nil {
 		return err
 	}
-	buf, free, err := offheap[byte](4096)
+	buf, err := offheap[byte](u, 4096)
 	if err != nil {
 		return err
 	}
-	defer free()
 	u.next().PrepRead(int32(f.Fd()), buf, 6, 0, 1)
-	c, err := u.one(1)
-	if err != nil {
-		return err
-	}
-	n, err := result("read", c)
+	n, err := u.wait("read", 1)
 	if err != nil {
 		return err
 	}
@@ -394,11 +363,10 @@ func iouringEcho(w io.Writer) error {
 		return fmt.Errorf("register buffer ring: %w", err)
 	}
 	defer br.Unregister()
-	pool, free, err := offheap[byte](nbufs * bufSize)
+	pool, err := offheap[byte](u, nbufs*bufSize)
 	if err != nil {
 		return err
 	}
-	defer free()
 	buffer := func(id uint16) []byte { return pool[int(id)*bufSize : int(id+1)*bufSize] }
 	for i := range nbufs {
 		br.Add(buffer(uint16(i)), uint16(i), i)
