@@ -1,7 +1,6 @@
 package aio
 
 import (
-	"encoding/json"
 	"os"
 	"runtime"
 	"testing"
@@ -16,19 +15,9 @@ func TestDescriptionJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var fromJSON desc.Package
-	if err := json.Unmarshal(b, &fromJSON); err != nil {
+	fromJSON, err := desc.FromJSON(b, runtime.GOOS+"/"+runtime.GOARCH)
+	if err != nil {
 		t.Fatal(err)
-	}
-	target := runtime.GOOS + "/" + runtime.GOARCH
-	for i := range fromJSON.Types {
-		for j := range fromJSON.Types[i].Values {
-			v := &fromJSON.Types[i].Values[j]
-			if n, ok := v.ByTarget[target]; ok {
-				v.Value = n
-			}
-			v.ByTarget = nil
-		}
 	}
 	if diff := cmp.Diff(Description(), fromJSON); diff != "" {
 		t.Errorf("Description() and zdesc_generated_linux.json differ (-Go +JSON):\n%s", diff)

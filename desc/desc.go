@@ -10,6 +10,8 @@
 // and craft invalid ones on purpose: unknown bits pass through to the kernel.
 package desc
 
+import "encoding/json"
+
 // Package describes one binding package.
 type Package struct {
 	Name    string   `json:"name"`
@@ -114,3 +116,23 @@ type Arg struct {
 // Bits returns the int64 with the bits of v: how a Value holds a constant
 // of a uint64 type above the int64 range.
 func Bits(v uint64) int64 { return int64(v) }
+
+// FromJSON decodes a package's zdesc_generated_*.json file and picks out
+// the values of target ("linux/amd64"), as that target's Description()
+// has them: Value is the target's value, and ByTarget is empty.
+func FromJSON(data []byte, target string) (Package, error) {
+	var p Package
+	if err := json.Unmarshal(data, &p); err != nil {
+		return Package{}, err
+	}
+	for i := range p.Types {
+		for j := range p.Types[i].Values {
+			v := &p.Types[i].Values[j]
+			if n, ok := v.ByTarget[target]; ok {
+				v.Value = n
+			}
+			v.ByTarget = nil
+		}
+	}
+	return p, nil
+}
