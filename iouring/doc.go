@@ -91,18 +91,20 @@
 //
 // io_uring_setup fails with:
 //   - ENOSYS on a kernel built without io_uring (CONFIG_IO_URING=n), before
-//     Linux 5.1, and under emulators such as qemu-user;
-//   - EPERM when the kernel.io_uring_disabled sysctl is 2, or 1 and the
-//     process is neither in kernel.io_uring_group nor has CAP_SYS_ADMIN
-//     (Linux 6.6 and later);
+//     Linux 5.1, and under emulators such as qemu-user (seen here: qemu 7.2);
+//   - EPERM when the kernel.io_uring_disabled sysctl (Linux 6.6) is 2, or is
+//     1 and the process is neither in kernel.io_uring_group nor has
+//     CAP_SYS_ADMIN (seen here: 2 gives EPERM, and 1 still lets root in);
 //   - the filter's errno (usually EPERM, sometimes ENOSYS) under a seccomp
 //     filter that denies it, as container runtimes' default profiles now
 //     commonly do;
 //   - ENOMEM before Linux 5.12 when the rings exceed RLIMIT_MEMLOCK;
 //   - EINVAL for entries 0 or above 32768 (without IORING_SETUP_CLAMP), and
-//     for flags the kernel does not know.
+//     for flags the kernel does not know (both seen here).
 //
-// Tests skip with the reason when io_uring_setup fails this way.
+// The seccomp and RLIMIT_MEMLOCK cases come from io_uring_setup(2) and the
+// kernel's sources; this machine's 6.18 kernel could not show them. Tests
+// skip with the reason when io_uring_setup fails with ENOSYS or EPERM.
 package iouring
 
 //go:generate go run ../gen -spec ../gen/spec/iouring_linux.spec

@@ -11,7 +11,7 @@ import (
 // opcode up to the kernel's last.
 type Probe struct {
 	ProbeHdr
-	Ops [256]ProbeOp
+	Ops [int(^Op(0)) + 1]ProbeOp // room for every value an Op can hold
 }
 
 // Probe asks the kernel which opcodes it supports (Linux 5.6 and later;
@@ -38,15 +38,12 @@ type BufRing struct {
 	mask    uint16
 	tail    uint16 // the tail as the next Advance publishes it
 	ringFd  int
-	entries uint32
 }
 
-// RegisterBufRing registers a buffer ring of entries slots (a power of two,
-// at most 32768) as group bgid, in memory of its own.
+// RegisterBufRing registers a buffer ring of entries slots as group bgid,
+// in memory of its own. The kernel takes a power of two up to 32768
+// (EINVAL otherwise); 0 gives EINVAL without a system call.
 func (r *Ring) RegisterBufRing(entries uint32, bgid uint16, flags PbufRingFlags) (*BufRing, error) {
-	if entries == 0 || entries&(entries-1) != 0 || entries > 1<<15 {
-		return nil, unix.EINVAL
-	}
 	bufs, err := Alloc[Buf](int(entries))
 	if err != nil {
 		return nil, err
@@ -56,7 +53,7 @@ func (r *Ring) RegisterBufRing(entries uint32, bgid uint16, flags PbufRingFlags)
 		Free(bufs)
 		return nil, err
 	}
-	return &BufRing{Bgid: bgid, bufs: bufs, mask: uint16(entries - 1), ringFd: r.Fd, entries: entries}, nil
+	return &BufRing{Bgid: bgid, bufs: bufs, mask: uint16(entries - 1), ringFd: r.Fd}, nil
 }
 
 // Add puts buf, with ID bid, in the slot offset places past the tail. It is
@@ -98,8 +95,9 @@ func (b *BufRing) Unregister() error {
 
 // RegisterBuffers registers iovecs as the ring's fixed buffers, for
 // PrepReadFixed, PrepWriteFixed and the *_FIXED forms (buffer index i is
-// iovecs[i]). The kernel pins the memory; the iovecs themselves are read
-// during the call.
+// iovecs[i]). The iovecs are read during the call; the buffers they point
+// to are used until UnregisterBuffers, so they must stay allocated and
+// unmoved that long: Alloc them, or pin them and keep them reachable.
 func (r *Ring) RegisterBuffers(iovecs []unix.Iovec) error {
 	_, err := IoUringRegister(r.Fd, IORING_REGISTER_BUFFERS, unsafe.Pointer(unsafe.SliceData(iovecs)), uint32(len(iovecs)))
 	return err

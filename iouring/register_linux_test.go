@@ -61,3 +61,24 @@ func TestRegisterHelpers(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The kernel decides which buffer ring sizes it takes: powers of two up to
+// 32768.
+func TestBufRingSizes(t *testing.T) {
+	r := newRing(t, 4, nil)
+	for _, n := range []uint32{0, 3, 1 << 16} {
+		if br, err := r.RegisterBufRing(n, 1, 0); err != unix.EINVAL {
+			t.Errorf("RegisterBufRing(%d): %v; want EINVAL", n, err)
+			if br != nil {
+				br.Unregister()
+			}
+		}
+	}
+	br, err := r.RegisterBufRing(1<<15, 1, 0)
+	if err != nil {
+		t.Fatalf("RegisterBufRing(32768): %v", err)
+	}
+	if err := br.Unregister(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,6 +1,7 @@
 package iouring
 
 import (
+	"math/bits"
 	"sync/atomic"
 	"unsafe"
 
@@ -33,12 +34,12 @@ type Ring struct {
 	sqMask, sqEntries                  uint32
 	sqArray                            *uint32 // nil with IORING_SETUP_NO_SQARRAY
 	sqeBase                            unsafe.Pointer
-	sqeShift                           uint // log2 of the SQE size
+	sqeShift                           uint // log2 of the SQE size: 64 or 128 bytes
 
 	cqHead, cqTail, cqOverflow, cqFlags *uint32
 	cqMask, cqEntries                   uint32
 	cqeBase                             unsafe.Pointer
-	cqeShift                            uint
+	cqeShift                            uint // log2 of the CQE size: 16 or 32 bytes
 
 	sqeNext uint32 // the SQ tail once the SQEs handed out by NextSqe are published
 }
@@ -94,29 +95,33 @@ func Map(fd int, p *Params) (*Ring, error) {
 		}
 		return nil, err
 	}
-	r := &Ring{Fd: fd, Params: *p, sqRing: sq, cqRing: cq, sqes: sqes, mapped: true}
+	r := &Ring{Fd: fd, Params: *p, sqRing: sq, cqRing: cq, sqes: sqes}
 	r.views(sq, cq, sqes)
 	return r, nil
 }
 
-// RingMemory returns the sizes of the two blocks of memory a ring with
-// these entries and flags needs under IORING_SETUP_NO_MMAP: the rings
-// (both in one block) and the SQEs. It cannot know the kernel's offsets
-// before setup, so it asks for the rings' upper bound: allocate with
-// Alloc, which gives whole pages, and put the addresses in p.SqOff.UserAddr
-// (the SQEs) and p.CqOff.UserAddr (the rings) before IoUringSetup.
+// ringSizes returns the bytes the rings of p span (the SQ ring, and the CQ
+// ring, which IORING_FEAT_SINGLE_MMAP puts in the same mapping) and the
+// bytes of the SQE array, from the offsets io_uring_setup filled in.
 func ringSizes(p *Params) (sq, cq, sqes int) {
-	sq = int(p.SqOff.Array) + int(p.SqEntries)*4
-	cqe := int(unsafe.Sizeof(Cqe{}))
-	if p.Flags&IORING_SETUP_CQE32 != 0 {
-		cqe = int(unsafe.Sizeof(Cqe32{}))
-	}
-	cq = int(p.CqOff.Cqes) + int(p.CqEntries)*cqe
-	sqe := int(unsafe.Sizeof(Sqe{}))
+	sq = int(p.SqOff.Array) + int(p.SqEntries)*int(unsafe.Sizeof(uint32(0)))
+	cq = int(p.CqOff.Cqes) + int(p.CqEntries)*int(cqeSize(p))
+	return sq, cq, int(p.SqEntries) * int(sqeSize(p))
+}
+
+// sqeSize and cqeSize are the sizes of an SQE and a CQE of a ring set up with p.
+func sqeSize(p *Params) uintptr {
 	if p.Flags&IORING_SETUP_SQE128 != 0 {
-		sqe = int(unsafe.Sizeof(Sqe128{}))
+		return unsafe.Sizeof(Sqe128{})
 	}
-	return sq, cq, int(p.SqEntries) * sqe
+	return unsafe.Sizeof(Sqe{})
+}
+
+func cqeSize(p *Params) uintptr {
+	if p.Flags&IORING_SETUP_CQE32 != 0 {
+		return unsafe.Sizeof(Cqe32{})
+	}
+	return unsafe.Sizeof(Cqe{})
 }
 
 // MapMemory makes the views of a ring set up with IORING_SETUP_NO_MMAP
@@ -149,27 +154,20 @@ func (r *Ring) views(sq, cq, sqes []byte) {
 			array[i] = i
 		}
 	}
-	r.sqeBase, r.sqeShift = unsafe.Pointer(&sqes[0]), 6
-	if p.Flags&IORING_SETUP_SQE128 != 0 {
-		r.sqeShift = 7
-	}
+	r.sqeBase, r.sqeShift = unsafe.Pointer(&sqes[0]), uint(bits.TrailingZeros(uint(sqeSize(p))))
 	r.cqHead, r.cqTail = at(cq, p.CqOff.Head), at(cq, p.CqOff.Tail)
 	r.cqOverflow, r.cqFlags = at(cq, p.CqOff.Overflow), at(cq, p.CqOff.Flags)
 	r.cqMask, r.cqEntries = *at(cq, p.CqOff.RingMask), *at(cq, p.CqOff.RingEntries)
-	r.cqeBase, r.cqeShift = unsafe.Pointer(&cq[p.CqOff.Cqes]), 4
-	if p.Flags&IORING_SETUP_CQE32 != 0 {
-		r.cqeShift = 5
-	}
+	r.cqeBase, r.cqeShift = unsafe.Pointer(&cq[p.CqOff.Cqes]), uint(bits.TrailingZeros(uint(cqeSize(p))))
 	r.sqeNext = atomic.LoadUint32(r.sqTail)
 }
 
 // Unmap unmaps what Map mapped (nothing for MapMemory's caller memory). The
 // descriptor stays open; every view of r is invalid afterwards.
 func (r *Ring) Unmap() error {
-	if !r.mapped {
+	if r.sqes == nil {
 		return nil
 	}
-	r.mapped = false
 	err := unix.Munmap(r.sqes)
 	if e := unix.Munmap(r.sqRing); err == nil {
 		err = e
@@ -179,6 +177,7 @@ func (r *Ring) Unmap() error {
 			err = e
 		}
 	}
+	r.sqRing, r.cqRing, r.sqes = nil, nil, nil
 	return err
 }
 
@@ -236,10 +235,10 @@ func (r *Ring) SqeAt(i uint32) *Sqe {
 // Sqe128At returns the 128-byte SQE in slot i&SqMask of a ring set up with
 // IORING_SETUP_SQE128 (nil for other rings).
 func (r *Ring) Sqe128At(i uint32) *Sqe128 {
-	if r.sqeShift != 7 {
+	if r.Params.Flags&IORING_SETUP_SQE128 == 0 {
 		return nil
 	}
-	return (*Sqe128)(unsafe.Add(r.sqeBase, uintptr(i&r.sqMask)<<7))
+	return (*Sqe128)(unsafe.Pointer(r.SqeAt(i)))
 }
 
 // CqHead loads the CQ head.
@@ -273,10 +272,10 @@ func (r *Ring) CqeAt(i uint32) *Cqe {
 // Cqe32At returns the 32-byte CQE in slot i&CqMask of a ring set up with
 // IORING_SETUP_CQE32 (nil for other rings).
 func (r *Ring) Cqe32At(i uint32) *Cqe32 {
-	if r.cqeShift != 5 {
+	if r.Params.Flags&IORING_SETUP_CQE32 == 0 {
 		return nil
 	}
-	return (*Cqe32)(unsafe.Add(r.cqeBase, uintptr(i&r.cqMask)<<5))
+	return (*Cqe32)(unsafe.Pointer(r.CqeAt(i)))
 }
 
 // NextSqe returns the next free SQE, or nil when the SQ ring is full (submit
