@@ -33,11 +33,11 @@ func (p *Probe) Supports(op Op) bool {
 // Its entries live in memory outside the Go heap; the buffers they point to
 // must too (Alloc), or be pinned, until the ring is unregistered.
 type BufRing struct {
-	Bgid    uint16
-	bufs    []Buf
-	mask    uint16
-	tail    uint16 // the tail as the next Advance publishes it
-	ringFd  int
+	Bgid   uint16
+	bufs   []Buf
+	mask   uint16
+	tail   uint16 // the tail as the next Advance publishes it
+	ringFd int
 }
 
 // RegisterBufRing registers a buffer ring of entries slots as group bgid,
