@@ -4,6 +4,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 	"unsafe"
@@ -235,8 +237,14 @@ func TestBadInput(t *testing.T) {
 		}
 		t.Errorf("io_setup(0): %v; want EINVAL", err)
 	}
-	if _, err := IoSetup(1 << 30); err != unix.EAGAIN && err != unix.EINVAL {
-		t.Errorf("io_setup(1<<30): %v; want EAGAIN or EINVAL", err)
+	if _, err := IoSetup(1 << 30); err != unix.EINVAL {
+		t.Errorf("io_setup(1<<30): %v; want EINVAL (more events than the kernel maps)", err)
+	}
+	if b, err := os.ReadFile("/proc/sys/fs/aio-max-nr"); err == nil {
+		max, _ := strconv.ParseUint(strings.TrimSpace(string(b)), 10, 32)
+		if _, err := IoSetup(uint32(max) + 1); err != unix.EAGAIN {
+			t.Errorf("io_setup(fs.aio-max-nr+1 = %d): %v; want EAGAIN", max+1, err)
+		}
 	}
 	if _, err := IoSubmit(12345, nil); err != unix.EINVAL {
 		t.Errorf("io_submit on a bad context: %v; want EINVAL", err)

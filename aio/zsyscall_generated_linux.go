@@ -127,7 +127,8 @@ func IoPgetevents(ctx uintptr, minNr int, events []IoEvent, timeout *KernelTimes
 
 // IoSetup calls io_setup(2): it makes an AIO context that can hold
 // nrEvents requests in flight and returns its id. 0 gives EINVAL; more
-// than the fs.aio-max-nr sysctl allows gives EAGAIN.
+// than the fs.aio-max-nr sysctl allows gives EAGAIN, and a count whose
+// events the kernel cannot map gives EINVAL (1<<30, seen on Linux 6.18).
 //
 // It does not block: it enters the kernel by the raw system call path.
 //

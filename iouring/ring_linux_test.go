@@ -368,6 +368,7 @@ func TestBadInput(t *testing.T) {
 
 	r := newRing(t, 8, nil)
 	buf := alloc(t, 8)
+	file, _ := tempFile(t, []byte("12345678"))
 	closed, _ := pipe(t)
 	unix.Close(closed)
 	cases := []struct {
@@ -381,10 +382,11 @@ func TestBadInput(t *testing.T) {
 		{"opcode past the last", func(s *Sqe) { s.PrepNop(0, 1); s.Opcode = IORING_OP_PIPE + 1 }, errRes(unix.EINVAL)},
 		{"unknown SQE flag", func(s *Sqe) { s.PrepNop(0, 1); s.Flags = 0x80 }, errRes(unix.EINVAL)},
 		{"unknown RWF flag", func(s *Sqe) { s.PrepRead(int32(rd), buf, 0, 1<<30, 1) }, errRes(unix.EOPNOTSUPP)},
+		{"write to a read end", func(s *Sqe) { s.PrepWrite(int32(rd), buf, 0, 0, 1) }, errRes(unix.EBADF)},
 		{"bad buffer address", func(s *Sqe) {
-			s.PrepWrite(int32(rd), buf, 0, 0, 1)
-			s.Addr = 8
-		}, errRes(unix.EBADF)}, // rd is the read end: the kernel checks the mode first
+			s.PrepRead(int32(file), buf, 0, 0, 1)
+			s.Addr = 8 // the first page is never mapped
+		}, errRes(unix.EFAULT)},
 		{"unmapped timespec", func(s *Sqe) {
 			ts, _ := Alloc[KernelTimespec](1)
 			Free(ts)
