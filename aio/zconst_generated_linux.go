@@ -94,13 +94,13 @@ const (
 
 // Values of RWFlags.
 const (
-	RWF_HIPRI     RWFlags = 0x1   // high priority: poll for completion (4.6)
-	RWF_DSYNC     RWFlags = 0x2   // O_DSYNC for this write (4.7)
-	RWF_SYNC      RWFlags = 0x4   // O_SYNC for this write (4.7)
-	RWF_NOWAIT    RWFlags = 0x8   // fail with EAGAIN instead of waiting (4.14)
-	RWF_APPEND    RWFlags = 0x10  // O_APPEND for this write (4.16)
-	RWF_NOAPPEND  RWFlags = 0x20  // not O_APPEND for this write (6.9)
-	RWF_ATOMIC    RWFlags = 0x40  // an untorn write (6.11)
-	RWF_DONTCACHE RWFlags = 0x80  // buffered, dropped from the page cache after (6.14)
-	RWF_NOSIGNAL  RWFlags = 0x100 // no SIGPIPE from a pipe or socket write (6.17)
+	RWF_HIPRI     RWFlags = 0x1   // high priority: poll for completion (since Linux 4.6)
+	RWF_DSYNC     RWFlags = 0x2   // O_DSYNC for this write (since Linux 4.7)
+	RWF_SYNC      RWFlags = 0x4   // O_SYNC for this write (since Linux 4.7)
+	RWF_NOWAIT    RWFlags = 0x8   // fail with EAGAIN instead of waiting (since Linux 4.14)
+	RWF_APPEND    RWFlags = 0x10  // O_APPEND for this write (since Linux 4.16)
+	RWF_NOAPPEND  RWFlags = 0x20  // not O_APPEND for this write (since Linux 6.9)
+	RWF_ATOMIC    RWFlags = 0x40  // an untorn write (since Linux 6.11)
+	RWF_DONTCACHE RWFlags = 0x80  // buffered, dropped from the page cache after (since Linux 6.14)
+	RWF_NOSIGNAL  RWFlags = 0x100 // no SIGPIPE from a pipe or socket write (since Linux 6.17)
 )

@@ -61,6 +61,10 @@ type Type struct {
 type Value struct {
 	Name  string `json:"name"`
 	Value int64  `json:"value"`
+	// Since is the release of the package's system that added the name,
+	// such as "Linux 6.9", where the spec says; a tool can leave out what
+	// the running kernel is too old for.
+	Since string `json:"since,omitempty"`
 	// ByTarget holds the values that differ from Value on some targets
 	// (JSON only; in Go data, Value is already the built target's).
 	ByTarget map[string]int64 `json:"by_target,omitempty"`

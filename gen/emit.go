@@ -73,7 +73,7 @@ func (m *Model) items(i int) []item {
 		out = append(out, item{kind: "const", key: fmt.Sprintf("01.%03d", j), code: renderType(d)})
 		for k, c := range d.Consts {
 			out = append(out, item{kind: "const", key: fmt.Sprintf("02.%03d.%03d", j, k), group: d.Name,
-				code: fmt.Sprintf("%s %s = %s%s\n", c.Name, d.Name, c.Text[i], lineComment(c.Doc))})
+				code: fmt.Sprintf("%s %s = %s%s\n", c.Name, d.Name, c.Text[i], lineComment(constDoc(c)))})
 		}
 	}
 	if len(m.Types) > 0 {
@@ -310,6 +310,17 @@ func groupComment(group string) string {
 		return "// The DLL functions, looked up on first use."
 	}
 	return "// Values of " + group + "."
+}
+
+// constDoc is a constant's comment, with the release that added it.
+func constDoc(c *Const) string {
+	switch {
+	case c.Since == "":
+		return c.Doc
+	case c.Doc == "":
+		return "since " + c.Since
+	}
+	return c.Doc + " (since " + c.Since + ")"
 }
 
 func lineComment(doc string) string {

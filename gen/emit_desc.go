@@ -23,7 +23,7 @@ func (m *Model) describe() *desc.Package {
 	for _, td := range m.Types {
 		dt := desc.Type{Name: td.Name, Kind: td.Kind(), Underlying: td.Underlying}
 		for _, c := range td.Consts {
-			v := desc.Value{Name: c.Name, Value: c.Values[0]}
+			v := desc.Value{Name: c.Name, Value: c.Values[0], Since: c.Since}
 			for i, n := range c.Values[1:] {
 				if n != v.Value {
 					if v.ByTarget == nil {
@@ -133,11 +133,15 @@ func descGo(d *desc.Package, jsonName string) string {
 	for _, t := range d.Types {
 		fmt.Fprintf(&b, "{Name: %q, Kind: %q, Underlying: %q, Values: []desc.Value{\n", t.Name, t.Kind, t.Underlying)
 		for _, v := range t.Values {
+			since := ""
+			if v.Since != "" {
+				since = fmt.Sprintf(", Since: %q", v.Since)
+			}
 			if t.Underlying == "uint64" { // a value above MaxInt64 cannot be converted as a constant
-				fmt.Fprintf(&b, "{Name: %q, Value: desc.Bits(uint64(%s))},\n", v.Name, v.Name)
+				fmt.Fprintf(&b, "{Name: %q, Value: desc.Bits(uint64(%s))%s},\n", v.Name, v.Name, since)
 				continue
 			}
-			fmt.Fprintf(&b, "{Name: %q, Value: int64(%s)},\n", v.Name, v.Name)
+			fmt.Fprintf(&b, "{Name: %q, Value: int64(%s)%s},\n", v.Name, v.Name, since)
 		}
 		b.WriteString("}},\n")
 	}

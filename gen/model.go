@@ -25,17 +25,20 @@ type Model struct {
 	Spec    string // the spec's path from the module root, named in every header
 	Package string
 	AsOf    string
-	ManURL  string   // man page address, with {page} and {section} to fill in
-	Libc    string   // the C library every call goes through; "" for system calls
-	HotErrs []string // Windows: errors of package windows returned without allocating
-	Targets []Target
-	Types   []*Type
-	Structs []*Struct
-	Unions  []*Union
-	Sysnums []*Sysnum
-	Calls   []*Call
-	Setters []*Setter
-	Imports []string // packages the generated code uses besides the usual ones
+	ManURL  string // man page address, with {page} and {section} to fill in
+	Libc    string // the C library every call goes through; "" for system calls
+	// Releases names the system whose releases constants' since=
+	// values count ("Linux"); "" when no constant has one.
+	Releases string
+	HotErrs  []string // Windows: errors of package windows returned without allocating
+	Targets  []Target
+	Types    []*Type
+	Structs  []*Struct
+	Unions   []*Union
+	Sysnums  []*Sysnum
+	Calls    []*Call
+	Setters  []*Setter
+	Imports  []string // packages the generated code uses besides the usual ones
 }
 
 // Union is a type constraint: the types one parameter of a generic helper
@@ -70,6 +73,7 @@ func (t *Type) Kind() string {
 type Const struct {
 	Name   string
 	Doc    string
+	Since  string   // the release that added it, such as "Linux 6.9"; "" if the spec does not say
 	Text   []string // the literal as the spec writes it, per target
 	Values []int64  // its value, per target
 }
@@ -125,7 +129,7 @@ type builder struct {
 }
 
 // The top-level lines that must come first, and once.
-var headerKeywords = []string{"package", "asof", "manurl", "libc", "system", "hoterr", "group", "import"}
+var headerKeywords = []string{"package", "asof", "manurl", "libc", "releases", "system", "hoterr", "group", "import"}
 
 func (b *builder) build(nodes []*Node) error {
 	m := b.m
@@ -213,6 +217,11 @@ func (b *builder) header(n *Node) error {
 		return one(&m.ManURL)
 	case "libc":
 		return one(&m.Libc)
+	case "releases":
+		if m.Releases != "" {
+			return n.Pos.errorf("a second releases line")
+		}
+		m.Releases = n.Rest()
 	case "asof":
 		if m.AsOf != "" {
 			return n.Pos.errorf("a second asof line")
@@ -439,7 +448,11 @@ func (b *builder) typeDecl(n *Node) error {
 			return err
 		}
 		k := &Const{Name: c.Keyword(), Doc: c.Comment}
-		texts, err := b.value(c, k.Name, c.Words[1:])
+		words, err := b.since(c, k)
+		if err != nil {
+			return err
+		}
+		texts, err := b.value(c, k.Name, words)
 		if err != nil {
 			return err
 		}
@@ -460,6 +473,44 @@ func (b *builder) typeDecl(n *Node) error {
 	}
 	b.m.Types = append(b.m.Types, t)
 	return nil
+}
+
+// since takes a constant's since=RELEASE word out of its value words and
+// records the release, such as "Linux 6.9", in k.
+func (b *builder) since(c *Node, k *Const) ([]string, error) {
+	var words []string
+	for _, w := range c.Words[1:] {
+		rel, ok := strings.CutPrefix(w, "since=")
+		if !ok {
+			words = append(words, w)
+			continue
+		}
+		if k.Since != "" {
+			return nil, c.Pos.errorf("%s: a second since=", k.Name)
+		}
+		if b.m.Releases == "" {
+			return nil, c.Pos.errorf("%s: since= needs a releases line first (whose releases it counts)", k.Name)
+		}
+		if !isRelease(rel) {
+			return nil, c.Pos.errorf("%s: since=%s: want a release such as 6.9", k.Name, rel)
+		}
+		k.Since = b.m.Releases + " " + rel
+	}
+	return words, nil
+}
+
+// isRelease accepts MAJOR.MINOR and MAJOR.MINOR.PATCH.
+func isRelease(s string) bool {
+	parts := strings.Split(s, ".")
+	if len(parts) < 2 || len(parts) > 3 {
+		return false
+	}
+	for _, p := range parts {
+		if _, err := strconv.ParseUint(p, 10, 16); err != nil || p == "" || (len(p) > 1 && p[0] == '0') {
+			return false
+		}
+	}
+	return true
 }
 
 // predeclared are the Go integer types a union may name besides spec types.

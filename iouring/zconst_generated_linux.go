@@ -875,69 +875,69 @@ var queryOpNames = []Named[QueryOp]{
 
 // Values of Op.
 const (
-	IORING_OP_NOP              Op = 0  // do nothing (5.1)
-	IORING_OP_READV            Op = 1  // preadv2(2) (5.1)
-	IORING_OP_WRITEV           Op = 2  // pwritev2(2) (5.1)
-	IORING_OP_FSYNC            Op = 3  // fsync(2) or fdatasync(2) (5.1)
-	IORING_OP_READ_FIXED       Op = 4  // read into a registered buffer (5.1)
-	IORING_OP_WRITE_FIXED      Op = 5  // write from a registered buffer (5.1)
-	IORING_OP_POLL_ADD         Op = 6  // wait for poll(2) events (5.1)
-	IORING_OP_POLL_REMOVE      Op = 7  // remove or update a poll request (5.1)
-	IORING_OP_SYNC_FILE_RANGE  Op = 8  // sync_file_range(2) (5.2)
-	IORING_OP_SENDMSG          Op = 9  // sendmsg(2) (5.3)
-	IORING_OP_RECVMSG          Op = 10 // recvmsg(2) (5.3)
-	IORING_OP_TIMEOUT          Op = 11 // a timeout, or wait for completions (5.4)
-	IORING_OP_TIMEOUT_REMOVE   Op = 12 // remove or update a timeout (5.5)
-	IORING_OP_ACCEPT           Op = 13 // accept4(2) (5.5)
-	IORING_OP_ASYNC_CANCEL     Op = 14 // cancel requests (5.5)
-	IORING_OP_LINK_TIMEOUT     Op = 15 // a timeout on the request linked before it (5.5)
-	IORING_OP_CONNECT          Op = 16 // connect(2) (5.5)
-	IORING_OP_FALLOCATE        Op = 17 // fallocate(2) (5.6)
-	IORING_OP_OPENAT           Op = 18 // openat(2) (5.6)
-	IORING_OP_CLOSE            Op = 19 // close(2) (5.6)
-	IORING_OP_FILES_UPDATE     Op = 20 // update registered files (5.6)
-	IORING_OP_STATX            Op = 21 // statx(2) (5.6)
-	IORING_OP_READ             Op = 22 // pread(2) (5.6)
-	IORING_OP_WRITE            Op = 23 // pwrite(2) (5.6)
-	IORING_OP_FADVISE          Op = 24 // posix_fadvise(2) (5.6)
-	IORING_OP_MADVISE          Op = 25 // madvise(2) (5.6)
-	IORING_OP_SEND             Op = 26 // send(2) (5.6)
-	IORING_OP_RECV             Op = 27 // recv(2) (5.6)
-	IORING_OP_OPENAT2          Op = 28 // openat2(2) (5.6)
-	IORING_OP_EPOLL_CTL        Op = 29 // epoll_ctl(2) (5.6)
-	IORING_OP_SPLICE           Op = 30 // splice(2) (5.7)
-	IORING_OP_PROVIDE_BUFFERS  Op = 31 // provide buffers to a group (5.7)
-	IORING_OP_REMOVE_BUFFERS   Op = 32 // remove buffers from a group (5.7)
-	IORING_OP_TEE              Op = 33 // tee(2) (5.8)
-	IORING_OP_SHUTDOWN         Op = 34 // shutdown(2) (5.11)
-	IORING_OP_RENAMEAT         Op = 35 // renameat2(2) (5.11)
-	IORING_OP_UNLINKAT         Op = 36 // unlinkat(2) (5.11)
-	IORING_OP_MKDIRAT          Op = 37 // mkdirat(2) (5.15)
-	IORING_OP_SYMLINKAT        Op = 38 // symlinkat(2) (5.15)
-	IORING_OP_LINKAT           Op = 39 // linkat(2) (5.15)
-	IORING_OP_MSG_RING         Op = 40 // post a completion to another ring (5.18)
-	IORING_OP_FSETXATTR        Op = 41 // fsetxattr(2) (5.19)
-	IORING_OP_SETXATTR         Op = 42 // setxattr(2) (5.19)
-	IORING_OP_FGETXATTR        Op = 43 // fgetxattr(2) (5.19)
-	IORING_OP_GETXATTR         Op = 44 // getxattr(2) (5.19)
-	IORING_OP_SOCKET           Op = 45 // socket(2) (5.19)
-	IORING_OP_URING_CMD        Op = 46 // a command of the file's driver (5.19)
-	IORING_OP_SEND_ZC          Op = 47 // zero-copy send (6.0)
-	IORING_OP_SENDMSG_ZC       Op = 48 // zero-copy sendmsg (6.1)
-	IORING_OP_READ_MULTISHOT   Op = 49 // reads into provided buffers until stopped (6.7)
-	IORING_OP_WAITID           Op = 50 // waitid(2) (6.7)
-	IORING_OP_FUTEX_WAIT       Op = 51 // futex wait (6.7)
-	IORING_OP_FUTEX_WAKE       Op = 52 // futex wake (6.7)
-	IORING_OP_FUTEX_WAITV      Op = 53 // futex_waitv(2) (6.7)
-	IORING_OP_FIXED_FD_INSTALL Op = 54 // install a registered file as a descriptor (6.8)
-	IORING_OP_FTRUNCATE        Op = 55 // ftruncate(2) (6.9)
-	IORING_OP_BIND             Op = 56 // bind(2) (6.11)
-	IORING_OP_LISTEN           Op = 57 // listen(2) (6.11)
-	IORING_OP_RECV_ZC          Op = 58 // zero-copy receive (6.15)
-	IORING_OP_EPOLL_WAIT       Op = 59 // epoll_wait(2) (6.15)
-	IORING_OP_READV_FIXED      Op = 60 // preadv2(2) into registered buffers (6.15)
-	IORING_OP_WRITEV_FIXED     Op = 61 // pwritev2(2) from registered buffers (6.15)
-	IORING_OP_PIPE             Op = 62 // pipe2(2) (6.16)
+	IORING_OP_NOP              Op = 0  // do nothing (since Linux 5.1)
+	IORING_OP_READV            Op = 1  // preadv2(2) (since Linux 5.1)
+	IORING_OP_WRITEV           Op = 2  // pwritev2(2) (since Linux 5.1)
+	IORING_OP_FSYNC            Op = 3  // fsync(2) or fdatasync(2) (since Linux 5.1)
+	IORING_OP_READ_FIXED       Op = 4  // read into a registered buffer (since Linux 5.1)
+	IORING_OP_WRITE_FIXED      Op = 5  // write from a registered buffer (since Linux 5.1)
+	IORING_OP_POLL_ADD         Op = 6  // wait for poll(2) events (since Linux 5.1)
+	IORING_OP_POLL_REMOVE      Op = 7  // remove or update a poll request (since Linux 5.1)
+	IORING_OP_SYNC_FILE_RANGE  Op = 8  // sync_file_range(2) (since Linux 5.2)
+	IORING_OP_SENDMSG          Op = 9  // sendmsg(2) (since Linux 5.3)
+	IORING_OP_RECVMSG          Op = 10 // recvmsg(2) (since Linux 5.3)
+	IORING_OP_TIMEOUT          Op = 11 // a timeout, or wait for completions (since Linux 5.4)
+	IORING_OP_TIMEOUT_REMOVE   Op = 12 // remove or update a timeout (since Linux 5.5)
+	IORING_OP_ACCEPT           Op = 13 // accept4(2) (since Linux 5.5)
+	IORING_OP_ASYNC_CANCEL     Op = 14 // cancel requests (since Linux 5.5)
+	IORING_OP_LINK_TIMEOUT     Op = 15 // a timeout on the request linked before it (since Linux 5.5)
+	IORING_OP_CONNECT          Op = 16 // connect(2) (since Linux 5.5)
+	IORING_OP_FALLOCATE        Op = 17 // fallocate(2) (since Linux 5.6)
+	IORING_OP_OPENAT           Op = 18 // openat(2) (since Linux 5.6)
+	IORING_OP_CLOSE            Op = 19 // close(2) (since Linux 5.6)
+	IORING_OP_FILES_UPDATE     Op = 20 // update registered files (since Linux 5.6)
+	IORING_OP_STATX            Op = 21 // statx(2) (since Linux 5.6)
+	IORING_OP_READ             Op = 22 // pread(2) (since Linux 5.6)
+	IORING_OP_WRITE            Op = 23 // pwrite(2) (since Linux 5.6)
+	IORING_OP_FADVISE          Op = 24 // posix_fadvise(2) (since Linux 5.6)
+	IORING_OP_MADVISE          Op = 25 // madvise(2) (since Linux 5.6)
+	IORING_OP_SEND             Op = 26 // send(2) (since Linux 5.6)
+	IORING_OP_RECV             Op = 27 // recv(2) (since Linux 5.6)
+	IORING_OP_OPENAT2          Op = 28 // openat2(2) (since Linux 5.6)
+	IORING_OP_EPOLL_CTL        Op = 29 // epoll_ctl(2) (since Linux 5.6)
+	IORING_OP_SPLICE           Op = 30 // splice(2) (since Linux 5.7)
+	IORING_OP_PROVIDE_BUFFERS  Op = 31 // provide buffers to a group (since Linux 5.7)
+	IORING_OP_REMOVE_BUFFERS   Op = 32 // remove buffers from a group (since Linux 5.7)
+	IORING_OP_TEE              Op = 33 // tee(2) (since Linux 5.8)
+	IORING_OP_SHUTDOWN         Op = 34 // shutdown(2) (since Linux 5.11)
+	IORING_OP_RENAMEAT         Op = 35 // renameat2(2) (since Linux 5.11)
+	IORING_OP_UNLINKAT         Op = 36 // unlinkat(2) (since Linux 5.11)
+	IORING_OP_MKDIRAT          Op = 37 // mkdirat(2) (since Linux 5.15)
+	IORING_OP_SYMLINKAT        Op = 38 // symlinkat(2) (since Linux 5.15)
+	IORING_OP_LINKAT           Op = 39 // linkat(2) (since Linux 5.15)
+	IORING_OP_MSG_RING         Op = 40 // post a completion to another ring (since Linux 5.18)
+	IORING_OP_FSETXATTR        Op = 41 // fsetxattr(2) (since Linux 5.19)
+	IORING_OP_SETXATTR         Op = 42 // setxattr(2) (since Linux 5.19)
+	IORING_OP_FGETXATTR        Op = 43 // fgetxattr(2) (since Linux 5.19)
+	IORING_OP_GETXATTR         Op = 44 // getxattr(2) (since Linux 5.19)
+	IORING_OP_SOCKET           Op = 45 // socket(2) (since Linux 5.19)
+	IORING_OP_URING_CMD        Op = 46 // a command of the file's driver (since Linux 5.19)
+	IORING_OP_SEND_ZC          Op = 47 // zero-copy send (since Linux 6.0)
+	IORING_OP_SENDMSG_ZC       Op = 48 // zero-copy sendmsg (since Linux 6.1)
+	IORING_OP_READ_MULTISHOT   Op = 49 // reads into provided buffers until stopped (since Linux 6.7)
+	IORING_OP_WAITID           Op = 50 // waitid(2) (since Linux 6.7)
+	IORING_OP_FUTEX_WAIT       Op = 51 // futex wait (since Linux 6.7)
+	IORING_OP_FUTEX_WAKE       Op = 52 // futex wake (since Linux 6.7)
+	IORING_OP_FUTEX_WAITV      Op = 53 // futex_waitv(2) (since Linux 6.7)
+	IORING_OP_FIXED_FD_INSTALL Op = 54 // install a registered file as a descriptor (since Linux 6.8)
+	IORING_OP_FTRUNCATE        Op = 55 // ftruncate(2) (since Linux 6.9)
+	IORING_OP_BIND             Op = 56 // bind(2) (since Linux 6.11)
+	IORING_OP_LISTEN           Op = 57 // listen(2) (since Linux 6.11)
+	IORING_OP_RECV_ZC          Op = 58 // zero-copy receive (since Linux 6.15)
+	IORING_OP_EPOLL_WAIT       Op = 59 // epoll_wait(2) (since Linux 6.15)
+	IORING_OP_READV_FIXED      Op = 60 // preadv2(2) into registered buffers (since Linux 6.15)
+	IORING_OP_WRITEV_FIXED     Op = 61 // pwritev2(2) from registered buffers (since Linux 6.15)
+	IORING_OP_PIPE             Op = 62 // pipe2(2) (since Linux 6.16)
 )
 
 // Values of SqeFlags.
@@ -959,19 +959,19 @@ const (
 	IORING_SETUP_CQSIZE             SetupFlags = 0x8     // CqEntries is valid
 	IORING_SETUP_CLAMP              SetupFlags = 0x10    // clamp the sizes to the maximum instead of failing
 	IORING_SETUP_ATTACH_WQ          SetupFlags = 0x20    // share the worker pool of ring WqFd
-	IORING_SETUP_R_DISABLED         SetupFlags = 0x40    // start disabled; IORING_REGISTER_ENABLE_RINGS starts it
-	IORING_SETUP_SUBMIT_ALL         SetupFlags = 0x80    // go on submitting after a request fails to submit
-	IORING_SETUP_COOP_TASKRUN       SetupFlags = 0x100   // no interrupt to run completion work: it runs at the next kernel entry
-	IORING_SETUP_TASKRUN_FLAG       SetupFlags = 0x200   // with COOP_TASKRUN or DEFER_TASKRUN: set IORING_SQ_TASKRUN when work waits
-	IORING_SETUP_SQE128             SetupFlags = 0x400   // 128-byte SQEs
-	IORING_SETUP_CQE32              SetupFlags = 0x800   // 32-byte CQEs
-	IORING_SETUP_SINGLE_ISSUER      SetupFlags = 0x1000  // only one task submits
-	IORING_SETUP_DEFER_TASKRUN      SetupFlags = 0x2000  // run completion work only when the task waits for events (needs SINGLE_ISSUER)
-	IORING_SETUP_NO_MMAP            SetupFlags = 0x4000  // the application provides the ring memory (Params' UserAddr fields)
-	IORING_SETUP_REGISTERED_FD_ONLY SetupFlags = 0x8000  // return a registered ring index, not a descriptor (needs NO_MMAP)
-	IORING_SETUP_NO_SQARRAY         SetupFlags = 0x10000 // no SQ index array: SQEs are taken in ring order
+	IORING_SETUP_R_DISABLED         SetupFlags = 0x40    // start disabled; IORING_REGISTER_ENABLE_RINGS starts it (since Linux 5.10)
+	IORING_SETUP_SUBMIT_ALL         SetupFlags = 0x80    // go on submitting after a request fails to submit (since Linux 5.18)
+	IORING_SETUP_COOP_TASKRUN       SetupFlags = 0x100   // no interrupt to run completion work: it runs at the next kernel entry (since Linux 5.19)
+	IORING_SETUP_TASKRUN_FLAG       SetupFlags = 0x200   // with COOP_TASKRUN or DEFER_TASKRUN: set IORING_SQ_TASKRUN when work waits (since Linux 5.19)
+	IORING_SETUP_SQE128             SetupFlags = 0x400   // 128-byte SQEs (since Linux 5.19)
+	IORING_SETUP_CQE32              SetupFlags = 0x800   // 32-byte CQEs (since Linux 5.19)
+	IORING_SETUP_SINGLE_ISSUER      SetupFlags = 0x1000  // only one task submits (since Linux 6.0)
+	IORING_SETUP_DEFER_TASKRUN      SetupFlags = 0x2000  // run completion work only when the task waits for events (needs SINGLE_ISSUER) (since Linux 6.1)
+	IORING_SETUP_NO_MMAP            SetupFlags = 0x4000  // the application provides the ring memory (Params' UserAddr fields) (since Linux 6.5)
+	IORING_SETUP_REGISTERED_FD_ONLY SetupFlags = 0x8000  // return a registered ring index, not a descriptor (needs NO_MMAP) (since Linux 6.5)
+	IORING_SETUP_NO_SQARRAY         SetupFlags = 0x10000 // no SQ index array: SQEs are taken in ring order (since Linux 6.6)
 	IORING_SETUP_HYBRID_IOPOLL      SetupFlags = 0x20000 // with IOPOLL: sleep before polling
-	IORING_SETUP_CQE_MIXED          SetupFlags = 0x40000 // 16- and 32-byte CQEs in one ring (6.18)
+	IORING_SETUP_CQE_MIXED          SetupFlags = 0x40000 // 16- and 32-byte CQEs in one ring (since Linux 6.18)
 )
 
 // Values of EnterFlags.
@@ -979,73 +979,73 @@ const (
 	IORING_ENTER_GETEVENTS       EnterFlags = 0x1  // wait for minComplete completions
 	IORING_ENTER_SQ_WAKEUP       EnterFlags = 0x2  // wake the SQPOLL thread
 	IORING_ENTER_SQ_WAIT         EnterFlags = 0x4  // wait until the submission queue has room (SQPOLL)
-	IORING_ENTER_EXT_ARG         EnterFlags = 0x8  // the argument is a GeteventsArg, not a sigset
+	IORING_ENTER_EXT_ARG         EnterFlags = 0x8  // the argument is a GeteventsArg, not a sigset (since Linux 5.11)
 	IORING_ENTER_REGISTERED_RING EnterFlags = 0x10 // fd is a registered ring index
-	IORING_ENTER_ABS_TIMER       EnterFlags = 0x20 // the wait's timeout is an absolute time
-	IORING_ENTER_EXT_ARG_REG     EnterFlags = 0x40 // the argument is an offset into a registered wait region
-	IORING_ENTER_NO_IOWAIT       EnterFlags = 0x80 // do not count the wait as iowait
+	IORING_ENTER_ABS_TIMER       EnterFlags = 0x20 // the wait's timeout is an absolute time (since Linux 6.12)
+	IORING_ENTER_EXT_ARG_REG     EnterFlags = 0x40 // the argument is an offset into a registered wait region (since Linux 6.13)
+	IORING_ENTER_NO_IOWAIT       EnterFlags = 0x80 // do not count the wait as iowait (since Linux 6.15)
 )
 
 // Values of Features.
 const (
-	IORING_FEAT_SINGLE_MMAP     Features = 0x1     // one mapping holds both rings (5.4)
-	IORING_FEAT_NODROP          Features = 0x2     // completions are kept, never dropped, when the CQ ring is full (5.5)
-	IORING_FEAT_SUBMIT_STABLE   Features = 0x4     // what an SQE points to is read by the time the submit returns (5.5)
-	IORING_FEAT_RW_CUR_POS      Features = 0x8     // offset -1 means the file position (5.6)
-	IORING_FEAT_CUR_PERSONALITY Features = 0x10    // requests run with the submitter's credentials (5.6)
-	IORING_FEAT_FAST_POLL       Features = 0x20    // internal polling instead of worker threads for sockets (5.7)
-	IORING_FEAT_POLL_32BITS     Features = 0x40    // 32-bit poll masks (5.9)
-	IORING_FEAT_SQPOLL_NONFIXED Features = 0x80    // SQPOLL without registered files (5.11)
-	IORING_FEAT_EXT_ARG         Features = 0x100   // IORING_ENTER_EXT_ARG (5.11)
-	IORING_FEAT_NATIVE_WORKERS  Features = 0x200   // workers are threads of the process (5.12)
-	IORING_FEAT_RSRC_TAGS       Features = 0x400   // tagged resource registration (5.13)
-	IORING_FEAT_CQE_SKIP        Features = 0x800   // IOSQE_CQE_SKIP_SUCCESS (5.17)
-	IORING_FEAT_LINKED_FILE     Features = 0x1000  // files of linked requests are looked up when they start (5.17)
-	IORING_FEAT_REG_REG_RING    Features = 0x2000  // io_uring_register with a registered ring index (6.3)
-	IORING_FEAT_RECVSEND_BUNDLE Features = 0x4000  // IORING_RECVSEND_BUNDLE (6.10)
-	IORING_FEAT_MIN_TIMEOUT     Features = 0x8000  // GeteventsArg.MinWaitUsec (6.12)
-	IORING_FEAT_RW_ATTR         Features = 0x10000 // read and write attributes (AttrPtr) (6.14)
-	IORING_FEAT_NO_IOWAIT       Features = 0x20000 // IORING_ENTER_NO_IOWAIT (6.15)
+	IORING_FEAT_SINGLE_MMAP     Features = 0x1     // one mapping holds both rings (since Linux 5.4)
+	IORING_FEAT_NODROP          Features = 0x2     // completions are kept, never dropped, when the CQ ring is full (since Linux 5.5)
+	IORING_FEAT_SUBMIT_STABLE   Features = 0x4     // what an SQE points to is read by the time the submit returns (since Linux 5.5)
+	IORING_FEAT_RW_CUR_POS      Features = 0x8     // offset -1 means the file position (since Linux 5.6)
+	IORING_FEAT_CUR_PERSONALITY Features = 0x10    // requests run with the submitter's credentials (since Linux 5.6)
+	IORING_FEAT_FAST_POLL       Features = 0x20    // internal polling instead of worker threads for sockets (since Linux 5.7)
+	IORING_FEAT_POLL_32BITS     Features = 0x40    // 32-bit poll masks (since Linux 5.9)
+	IORING_FEAT_SQPOLL_NONFIXED Features = 0x80    // SQPOLL without registered files (since Linux 5.11)
+	IORING_FEAT_EXT_ARG         Features = 0x100   // IORING_ENTER_EXT_ARG (since Linux 5.11)
+	IORING_FEAT_NATIVE_WORKERS  Features = 0x200   // workers are threads of the process (since Linux 5.12)
+	IORING_FEAT_RSRC_TAGS       Features = 0x400   // tagged resource registration (since Linux 5.13)
+	IORING_FEAT_CQE_SKIP        Features = 0x800   // IOSQE_CQE_SKIP_SUCCESS (since Linux 5.17)
+	IORING_FEAT_LINKED_FILE     Features = 0x1000  // files of linked requests are looked up when they start (since Linux 5.17)
+	IORING_FEAT_REG_REG_RING    Features = 0x2000  // io_uring_register with a registered ring index (since Linux 6.3)
+	IORING_FEAT_RECVSEND_BUNDLE Features = 0x4000  // IORING_RECVSEND_BUNDLE (since Linux 6.10)
+	IORING_FEAT_MIN_TIMEOUT     Features = 0x8000  // GeteventsArg.MinWaitUsec (since Linux 6.12)
+	IORING_FEAT_RW_ATTR         Features = 0x10000 // read and write attributes (AttrPtr) (since Linux 6.14)
+	IORING_FEAT_NO_IOWAIT       Features = 0x20000 // IORING_ENTER_NO_IOWAIT (since Linux 6.15)
 )
 
 // Values of RegisterOp.
 const (
-	IORING_REGISTER_BUFFERS             RegisterOp = 0
-	IORING_UNREGISTER_BUFFERS           RegisterOp = 1
-	IORING_REGISTER_FILES               RegisterOp = 2
-	IORING_UNREGISTER_FILES             RegisterOp = 3
-	IORING_REGISTER_EVENTFD             RegisterOp = 4
-	IORING_UNREGISTER_EVENTFD           RegisterOp = 5
-	IORING_REGISTER_FILES_UPDATE        RegisterOp = 6
-	IORING_REGISTER_EVENTFD_ASYNC       RegisterOp = 7
-	IORING_REGISTER_PROBE               RegisterOp = 8
-	IORING_REGISTER_PERSONALITY         RegisterOp = 9
-	IORING_UNREGISTER_PERSONALITY       RegisterOp = 10
-	IORING_REGISTER_RESTRICTIONS        RegisterOp = 11
-	IORING_REGISTER_ENABLE_RINGS        RegisterOp = 12
-	IORING_REGISTER_FILES2              RegisterOp = 13
-	IORING_REGISTER_FILES_UPDATE2       RegisterOp = 14
-	IORING_REGISTER_BUFFERS2            RegisterOp = 15
-	IORING_REGISTER_BUFFERS_UPDATE      RegisterOp = 16
-	IORING_REGISTER_IOWQ_AFF            RegisterOp = 17
-	IORING_UNREGISTER_IOWQ_AFF          RegisterOp = 18
-	IORING_REGISTER_IOWQ_MAX_WORKERS    RegisterOp = 19
-	IORING_REGISTER_RING_FDS            RegisterOp = 20
-	IORING_UNREGISTER_RING_FDS          RegisterOp = 21
-	IORING_REGISTER_PBUF_RING           RegisterOp = 22
-	IORING_UNREGISTER_PBUF_RING         RegisterOp = 23
-	IORING_REGISTER_SYNC_CANCEL         RegisterOp = 24
-	IORING_REGISTER_FILE_ALLOC_RANGE    RegisterOp = 25
-	IORING_REGISTER_PBUF_STATUS         RegisterOp = 26
-	IORING_REGISTER_NAPI                RegisterOp = 27
-	IORING_UNREGISTER_NAPI              RegisterOp = 28
-	IORING_REGISTER_CLOCK               RegisterOp = 29
+	IORING_REGISTER_BUFFERS             RegisterOp = 0  // since Linux 5.1
+	IORING_UNREGISTER_BUFFERS           RegisterOp = 1  // since Linux 5.1
+	IORING_REGISTER_FILES               RegisterOp = 2  // since Linux 5.1
+	IORING_UNREGISTER_FILES             RegisterOp = 3  // since Linux 5.1
+	IORING_REGISTER_EVENTFD             RegisterOp = 4  // since Linux 5.2
+	IORING_UNREGISTER_EVENTFD           RegisterOp = 5  // since Linux 5.2
+	IORING_REGISTER_FILES_UPDATE        RegisterOp = 6  // since Linux 5.5
+	IORING_REGISTER_EVENTFD_ASYNC       RegisterOp = 7  // since Linux 5.6
+	IORING_REGISTER_PROBE               RegisterOp = 8  // since Linux 5.6
+	IORING_REGISTER_PERSONALITY         RegisterOp = 9  // since Linux 5.6
+	IORING_UNREGISTER_PERSONALITY       RegisterOp = 10 // since Linux 5.6
+	IORING_REGISTER_RESTRICTIONS        RegisterOp = 11 // since Linux 5.10
+	IORING_REGISTER_ENABLE_RINGS        RegisterOp = 12 // since Linux 5.10
+	IORING_REGISTER_FILES2              RegisterOp = 13 // since Linux 5.13
+	IORING_REGISTER_FILES_UPDATE2       RegisterOp = 14 // since Linux 5.13
+	IORING_REGISTER_BUFFERS2            RegisterOp = 15 // since Linux 5.13
+	IORING_REGISTER_BUFFERS_UPDATE      RegisterOp = 16 // since Linux 5.13
+	IORING_REGISTER_IOWQ_AFF            RegisterOp = 17 // since Linux 5.14
+	IORING_UNREGISTER_IOWQ_AFF          RegisterOp = 18 // since Linux 5.14
+	IORING_REGISTER_IOWQ_MAX_WORKERS    RegisterOp = 19 // since Linux 5.15
+	IORING_REGISTER_RING_FDS            RegisterOp = 20 // since Linux 5.18
+	IORING_UNREGISTER_RING_FDS          RegisterOp = 21 // since Linux 5.18
+	IORING_REGISTER_PBUF_RING           RegisterOp = 22 // since Linux 5.19
+	IORING_UNREGISTER_PBUF_RING         RegisterOp = 23 // since Linux 5.19
+	IORING_REGISTER_SYNC_CANCEL         RegisterOp = 24 // since Linux 6.0
+	IORING_REGISTER_FILE_ALLOC_RANGE    RegisterOp = 25 // since Linux 6.0
+	IORING_REGISTER_PBUF_STATUS         RegisterOp = 26 // since Linux 6.8
+	IORING_REGISTER_NAPI                RegisterOp = 27 // since Linux 6.9
+	IORING_UNREGISTER_NAPI              RegisterOp = 28 // since Linux 6.9
+	IORING_REGISTER_CLOCK               RegisterOp = 29 // since Linux 6.12
 	IORING_REGISTER_CLONE_BUFFERS       RegisterOp = 30
-	IORING_REGISTER_SEND_MSG_RING       RegisterOp = 31
-	IORING_REGISTER_ZCRX_IFQ            RegisterOp = 32
-	IORING_REGISTER_RESIZE_RINGS        RegisterOp = 33
-	IORING_REGISTER_MEM_REGION          RegisterOp = 34
-	IORING_REGISTER_QUERY               RegisterOp = 35         // (6.18)
+	IORING_REGISTER_SEND_MSG_RING       RegisterOp = 31         // since Linux 6.13
+	IORING_REGISTER_ZCRX_IFQ            RegisterOp = 32         // since Linux 6.15
+	IORING_REGISTER_RESIZE_RINGS        RegisterOp = 33         // since Linux 6.13
+	IORING_REGISTER_MEM_REGION          RegisterOp = 34         // since Linux 6.13
+	IORING_REGISTER_QUERY               RegisterOp = 35         // since Linux 6.18
 	IORING_REGISTER_USE_REGISTERED_RING RegisterOp = 0x80000000 // a bit ORed into the opcode: fd is a registered ring index
 )
 
@@ -1056,8 +1056,8 @@ const (
 	IORING_CQE_F_SOCK_NONEMPTY CqeFlags = 0x4     // more data was left in the socket
 	IORING_CQE_F_NOTIF         CqeFlags = 0x8     // a zero-copy send's notification: its buffer may be reused
 	IORING_CQE_F_BUF_MORE      CqeFlags = 0x10    // the buffer was consumed in part and will be used again (IOU_PBUF_RING_INC)
-	IORING_CQE_F_SKIP          CqeFlags = 0x20    // ignore this CQE: it fills a gap in a CQE_MIXED ring (6.18)
-	IORING_CQE_F_32            CqeFlags = 0x8000  // a 32-byte CQE in a CQE_MIXED ring (6.18)
+	IORING_CQE_F_SKIP          CqeFlags = 0x20    // ignore this CQE: it fills a gap in a CQE_MIXED ring (since Linux 6.18)
+	IORING_CQE_F_32            CqeFlags = 0x8000  // a 32-byte CQE in a CQE_MIXED ring (since Linux 6.18)
 	IORING_CQE_F_TSTAMP_HW     CqeFlags = 0x10000 // SOCKET_URING_OP_TX_TIMESTAMP: a hardware timestamp
 )
 
@@ -1099,7 +1099,7 @@ const (
 	IORING_TIMEOUT_REALTIME      TimeoutFlags = 0x8  // on CLOCK_REALTIME
 	IORING_LINK_TIMEOUT_UPDATE   TimeoutFlags = 0x10 // TIMEOUT_REMOVE: update a link timeout
 	IORING_TIMEOUT_ETIME_SUCCESS TimeoutFlags = 0x20 // expiry is a success: -ETIME does not fail a link chain
-	IORING_TIMEOUT_MULTISHOT     TimeoutFlags = 0x40 // fire repeatedly, Off times (0: until cancelled)
+	IORING_TIMEOUT_MULTISHOT     TimeoutFlags = 0x40 // fire repeatedly, Off times (0: until cancelled) (since Linux 6.4)
 	IORING_TIMEOUT_CLOCK_MASK    TimeoutFlags = 0xc  // the clock bits
 	IORING_TIMEOUT_UPDATE_MASK   TimeoutFlags = 0x12 // the update bits
 )
@@ -1145,7 +1145,7 @@ const (
 	IORING_RECVSEND_FIXED_BUF   RecvSendFlags = 0x4  // use the registered buffer in BufIndex
 	IORING_SEND_ZC_REPORT_USAGE RecvSendFlags = 0x8  // report in the notification whether the data was copied
 	IORING_RECVSEND_BUNDLE      RecvSendFlags = 0x10 // take as many provided buffers as there is data for
-	IORING_SEND_VECTORIZED      RecvSendFlags = 0x20 // send and send_zc take an iovec array (6.17)
+	IORING_SEND_VECTORIZED      RecvSendFlags = 0x20 // send and send_zc take an iovec array (since Linux 6.17)
 )
 
 // Values of NotifUsage.
@@ -1179,8 +1179,8 @@ const (
 
 // Values of NopFlags.
 const (
-	IORING_NOP_INJECT_RESULT NopFlags = 0x1  // complete with the SQE's len as res
-	IORING_NOP_CQE32         NopFlags = 0x20 // post a 32-byte CQE in a CQE_MIXED ring (6.18)
+	IORING_NOP_INJECT_RESULT NopFlags = 0x1  // complete with the SQE's len as res (since Linux 6.10)
+	IORING_NOP_CQE32         NopFlags = 0x20 // post a 32-byte CQE in a CQE_MIXED ring (since Linux 6.18)
 )
 
 // Values of FsyncFlags.
@@ -1205,15 +1205,15 @@ const (
 
 // Values of RWFlags.
 const (
-	RWF_HIPRI     RWFlags = 0x1   // high priority: poll for completion (4.6)
-	RWF_DSYNC     RWFlags = 0x2   // O_DSYNC for this write (4.7)
-	RWF_SYNC      RWFlags = 0x4   // O_SYNC for this write (4.7)
-	RWF_NOWAIT    RWFlags = 0x8   // fail with EAGAIN instead of waiting (4.14)
-	RWF_APPEND    RWFlags = 0x10  // O_APPEND for this write (4.16)
-	RWF_NOAPPEND  RWFlags = 0x20  // not O_APPEND for this write (6.9)
-	RWF_ATOMIC    RWFlags = 0x40  // an untorn write (6.11)
-	RWF_DONTCACHE RWFlags = 0x80  // buffered, dropped from the page cache after (6.14)
-	RWF_NOSIGNAL  RWFlags = 0x100 // no SIGPIPE from a pipe or socket write (6.17)
+	RWF_HIPRI     RWFlags = 0x1   // high priority: poll for completion (since Linux 4.6)
+	RWF_DSYNC     RWFlags = 0x2   // O_DSYNC for this write (since Linux 4.7)
+	RWF_SYNC      RWFlags = 0x4   // O_SYNC for this write (since Linux 4.7)
+	RWF_NOWAIT    RWFlags = 0x8   // fail with EAGAIN instead of waiting (since Linux 4.14)
+	RWF_APPEND    RWFlags = 0x10  // O_APPEND for this write (since Linux 4.16)
+	RWF_NOAPPEND  RWFlags = 0x20  // not O_APPEND for this write (since Linux 6.9)
+	RWF_ATOMIC    RWFlags = 0x40  // an untorn write (since Linux 6.11)
+	RWF_DONTCACHE RWFlags = 0x80  // buffered, dropped from the page cache after (since Linux 6.14)
+	RWF_NOSIGNAL  RWFlags = 0x100 // no SIGPIPE from a pipe or socket write (since Linux 6.17)
 )
 
 // Values of RwAttrFlags.
@@ -1223,10 +1223,10 @@ const (
 
 // Values of SocketCmd.
 const (
-	SOCKET_URING_OP_SIOCINQ      SocketCmd = 0 // bytes waiting to be read
-	SOCKET_URING_OP_SIOCOUTQ     SocketCmd = 1 // bytes not yet sent
-	SOCKET_URING_OP_GETSOCKOPT   SocketCmd = 2 // getsockopt(2)
-	SOCKET_URING_OP_SETSOCKOPT   SocketCmd = 3 // setsockopt(2)
+	SOCKET_URING_OP_SIOCINQ      SocketCmd = 0 // bytes waiting to be read (since Linux 6.6)
+	SOCKET_URING_OP_SIOCOUTQ     SocketCmd = 1 // bytes not yet sent (since Linux 6.6)
+	SOCKET_URING_OP_GETSOCKOPT   SocketCmd = 2 // getsockopt(2) (since Linux 6.7)
+	SOCKET_URING_OP_SETSOCKOPT   SocketCmd = 3 // setsockopt(2) (since Linux 6.7)
 	SOCKET_URING_OP_TX_TIMESTAMP SocketCmd = 4 // transmit timestamps
 )
 
@@ -1317,8 +1317,8 @@ const (
 	FUTEX2_SIZE_U16  Futex2Flags = 0x1  // a 16-bit futex
 	FUTEX2_SIZE_U32  Futex2Flags = 0x2  // a 32-bit futex
 	FUTEX2_SIZE_U64  Futex2Flags = 0x3  // a 64-bit futex
-	FUTEX2_NUMA      Futex2Flags = 0x4  // a NUMA node follows the value (6.16)
-	FUTEX2_MPOL      Futex2Flags = 0x8  // use the memory policy's node (6.16)
+	FUTEX2_NUMA      Futex2Flags = 0x4  // a NUMA node follows the value (since Linux 6.16)
+	FUTEX2_MPOL      Futex2Flags = 0x8  // use the memory policy's node (since Linux 6.16)
 	FUTEX2_PRIVATE   Futex2Flags = 0x80 // private to the process (FUTEX_PRIVATE_FLAG)
 	FUTEX2_SIZE_MASK Futex2Flags = 0x3  // the size bits
 )
