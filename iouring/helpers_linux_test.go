@@ -2,8 +2,12 @@ package iouring
 
 import (
 	"errors"
+	"fmt"
 	"os"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -66,20 +70,23 @@ func cstr(t testing.TB, path string) *byte {
 	return &b[0]
 }
 
+// waitLimit bounds every wait of a test for completions: a request the
+// running kernel does not complete fails the test, never hangs it.
+const waitLimit = 10 * time.Second
+
 // submitWait publishes the SQEs handed out, waits for want completions
-// (looping on EINTR) and returns their copies, in arrival order.
+// (looping on EINTR, for at most waitLimit) and returns their copies, in
+// arrival order.
 func submitWait(t testing.TB, r *Ring, want int) []Cqe {
 	t.Helper()
-	submitted := false
+	deadline := time.Now().Add(waitLimit)
 	for int(r.CqReady()) < want {
-		var err error
-		if !submitted {
-			_, err = r.SubmitAndWait(uint32(want) - r.CqReady())
-			submitted = err == nil
-		} else {
-			_, err = IoUringEnter(r.Fd, 0, uint32(want)-r.CqReady(), IORING_ENTER_GETEVENTS, nil)
+		left := time.Until(deadline)
+		if left <= 0 {
+			t.Fatalf("%d of %d completions after %v", r.CqReady(), want, waitLimit)
 		}
-		if err != nil && err != unix.EINTR {
+		ts := KernelTimespec{Sec: int64(left / time.Second), Nsec: int64(left % time.Second)}
+		if _, err := r.SubmitAndWaitTimeout(uint32(want)-r.CqReady(), &ts); err != nil && err != unix.EINTR && err != unix.ETIME {
 			t.Fatalf("enter: %v", err)
 		}
 	}
@@ -197,7 +204,110 @@ func rawInet4(t testing.TB, port int) (*unix.RawSockaddrAny, uint32) {
 	sa := allocOf[unix.RawSockaddrAny](t)
 	in := (*unix.RawSockaddrInet4)(unsafe.Pointer(sa))
 	in.Family = unix.AF_INET
-	in.Port = uint16(port>>8) | uint16(port&0xff)<<8
+	// The port is in network byte order: big-endian on every host.
+	p := (*[2]byte)(unsafe.Pointer(&in.Port))
+	p[0], p[1] = byte(port>>8), byte(port)
 	in.Addr = [4]byte{127, 0, 0, 1}
 	return sa, uint32(unsafe.Sizeof(unix.RawSockaddrInet4{}))
+}
+
+// kernelRelease is uname -r; kernelVersion its major and minor numbers.
+var kernelRelease, kernelVersion = uname()
+
+func uname() (string, [2]int) {
+	var u unix.Utsname
+	if unix.Uname(&u) != nil {
+		return "unknown", [2]int{}
+	}
+	rel := unix.ByteSliceToString(u.Release[:])
+	return rel, parseVersion(rel)
+}
+
+// parseVersion reads "6.1.0-57-amd64" or "Linux 6.9" as {6, 1} or {6, 9}.
+func parseVersion(s string) [2]int {
+	s = strings.TrimPrefix(s, "Linux ")
+	var v [2]int
+	for i, part := range strings.SplitN(s, ".", 3) {
+		if i == len(v) {
+			break
+		}
+		n := 0
+		for _, c := range part {
+			if c < '0' || c > '9' {
+				break
+			}
+			n = n*10 + int(c-'0')
+		}
+		v[i] = n
+	}
+	return v
+}
+
+// sinceOf returns the release that added the named value, such as
+// "Linux 6.9", from the package's description; "" if the spec does not say.
+func sinceOf(name string) string {
+	for _, ty := range Description().Types {
+		for _, v := range ty.Values {
+			if v.Name == name {
+				return v.Since
+			}
+		}
+	}
+	return ""
+}
+
+// newerThanKernel reports whether release since is newer than the running kernel.
+func newerThanKernel(since string) bool {
+	if since == "" {
+		return false
+	}
+	v := parseVersion(since)
+	return v[0] > kernelVersion[0] || v[0] == kernelVersion[0] && v[1] > kernelVersion[1]
+}
+
+// needs skips the test when a named value, or a named bit of a flag set, is
+// newer than the running kernel, saying which release added it.
+func needs(t testing.TB, values ...fmt.Stringer) {
+	t.Helper()
+	for _, v := range values {
+		for _, name := range strings.Split(v.String(), "|") {
+			if since := sinceOf(name); newerThanKernel(since) {
+				t.Skipf("%s: %s added it; the running kernel is %s", name, since, kernelRelease)
+			}
+		}
+	}
+}
+
+var (
+	probeOnce sync.Once
+	probe     Probe
+	probeErr  error
+)
+
+// hasOp reports whether the running kernel's probe has op.
+func hasOp(t testing.TB, op Op) bool {
+	t.Helper()
+	probeOnce.Do(func() {
+		var r *Ring
+		if r, probeErr = Setup(4, nil); probeErr == nil {
+			probeErr = r.Probe(&probe)
+			r.Close()
+		}
+	})
+	if probeErr != nil {
+		skipUnavailable(t, probeErr)
+		t.Fatalf("probe: %v", probeErr)
+	}
+	return probe.Supports(op)
+}
+
+// opPart reports whether a test may go on to a part that uses op, an
+// opcode other than the one its subtest is for, and logs why not.
+func opPart(t testing.TB, op Op) bool {
+	t.Helper()
+	if hasOp(t, op) {
+		return true
+	}
+	t.Logf("part not run: %v is not in the running kernel's probe (%s added it; the running kernel is %s)", op, sinceOf(op.String()), kernelRelease)
+	return false
 }

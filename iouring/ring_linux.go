@@ -2,6 +2,7 @@ package iouring
 
 import (
 	"math/bits"
+	"runtime"
 	"sync/atomic"
 	"unsafe"
 
@@ -325,6 +326,29 @@ func (r *Ring) SubmitAndWait(want uint32) (int, error) {
 		n = 0
 	}
 	return IoUringEnter(r.Fd, n, want, flags, nil)
+}
+
+// SubmitAndWaitTimeout is SubmitAndWait with a bound: the wait ends with
+// ETIME once the relative time *ts has passed with fewer than want
+// completions in the CQ ring (through IORING_ENTER_EXT_ARG, Linux 5.11).
+// The kernel reads *ts during the call only. As with SubmitAndWait, a
+// signal ends the wait with EINTR, the SQEs submitted all the same; a
+// caller that loops should shorten *ts by the time already waited.
+func (r *Ring) SubmitAndWaitTimeout(want uint32, ts *KernelTimespec) (int, error) {
+	n := r.Flush()
+	flags := IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG
+	if r.Params.Flags&IORING_SETUP_SQPOLL != 0 {
+		if r.SqFlags()&IORING_SQ_NEED_WAKEUP != 0 {
+			flags |= IORING_ENTER_SQ_WAKEUP
+		}
+		n = 0
+	}
+	// SAFETY: arg lives on this frame for the call; ts, which arg holds as
+	// an integer, is kept alive until the call returns.
+	arg := GeteventsArg{Ts: uint64(uintptr(unsafe.Pointer(ts)))}
+	c, err := IoUringEnterArg(r.Fd, n, want, flags, &arg)
+	runtime.KeepAlive(ts)
+	return c, err
 }
 
 // PeekCqe returns the oldest CQE not yet marked seen, or nil when the CQ

@@ -64,6 +64,7 @@ func TestNopBatch(t *testing.T) {
 }
 
 func TestNopInjectResult(t *testing.T) {
+	needs(t, IORING_NOP_INJECT_RESULT)
 	r := newRing(t, 4, nil)
 	c := run(t, r, func(s *Sqe) {
 		s.PrepNop(IORING_NOP_INJECT_RESULT, 7)
@@ -80,8 +81,9 @@ func TestZeroAllocations(t *testing.T) {
 	allocs := testing.AllocsPerRun(200, func() {
 		ud++
 		r.NextSqe().PrepNop(0, ud)
+		ts := KernelTimespec{Sec: 10}
 		for {
-			if _, err := r.SubmitAndWait(1); err != unix.EINTR {
+			if _, err := r.SubmitAndWaitTimeout(1, &ts); err != unix.EINTR {
 				break
 			}
 		}
@@ -98,6 +100,7 @@ func TestZeroAllocations(t *testing.T) {
 
 // Linked requests: a failure cancels the rest of the chain with -ECANCELED.
 func TestLinkFailureCancelsChain(t *testing.T) {
+	needs(t, IORING_NOP_INJECT_RESULT)
 	r := newRing(t, 8, nil)
 	a := r.NextSqe()
 	a.PrepNop(IORING_NOP_INJECT_RESULT, 1)
@@ -160,10 +163,15 @@ func TestCqOverflowNoDrop(t *testing.T) {
 		t.Errorf("SQ flags %v after %d completions into a CQ ring of %d: want IORING_SQ_CQ_OVERFLOW", r.SqFlags(), total, r.CqEntries())
 	}
 	seen := map[uint64]bool{}
+	deadline := time.Now().Add(waitLimit)
 	for len(seen) < total {
 		if r.CqReady() == 0 {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d of %d completions after %v", len(seen), total, waitLimit)
+			}
 			// Entering with GETEVENTS flushes the overflowed CQEs into the ring.
-			if _, err := IoUringEnter(r.Fd, 0, 1, IORING_ENTER_GETEVENTS, nil); err != nil && err != unix.EINTR {
+			ts := KernelTimespec{Nsec: 100e6}
+			if _, err := r.SubmitAndWaitTimeout(1, &ts); err != nil && err != unix.EINTR && err != unix.ETIME {
 				t.Fatal(err)
 			}
 			continue
@@ -234,6 +242,7 @@ func TestDeferTaskrun(t *testing.T) {
 func TestNoSQArrayAndBigEntries(t *testing.T) {
 	for _, flags := range []SetupFlags{IORING_SETUP_NO_SQARRAY, IORING_SETUP_SQE128 | IORING_SETUP_CQE32} {
 		t.Run(flags.String(), func(t *testing.T) {
+			needs(t, flags)
 			p := Params{Flags: flags}
 			r := newRing(t, 4, &p)
 			if (r.SqArray() == nil) != (flags&IORING_SETUP_NO_SQARRAY != 0) {
@@ -254,6 +263,7 @@ func TestNoSQArrayAndBigEntries(t *testing.T) {
 
 // IORING_SETUP_NO_MMAP: the rings live in memory the program provides.
 func TestNoMmap(t *testing.T) {
+	needs(t, IORING_SETUP_NO_MMAP)
 	const entries = 4
 	// One page holds a 4-entry ring's indexes, array and CQEs; the kernel
 	// needs each block to be one page (or a huge page).
@@ -327,12 +337,17 @@ func TestRegisteredRing(t *testing.T) {
 	}
 	r.NextSqe().PrepNop(0, 5)
 	r.Flush()
-	if _, err := IoUringEnter(int(up.Offset), 1, 1, IORING_ENTER_GETEVENTS|IORING_ENTER_REGISTERED_RING, nil); err != nil && err != unix.EINTR {
+	ts := allocOf[KernelTimespec](t)
+	ts.Sec = 10
+	arg := allocOf[GeteventsArg](t)
+	arg.Ts = uint64(uintptr(unsafe.Pointer(ts)))
+	if _, err := IoUringEnterArg(int(up.Offset), 1, 1, IORING_ENTER_GETEVENTS|IORING_ENTER_REGISTERED_RING|IORING_ENTER_EXT_ARG, arg); err != nil && err != unix.EINTR {
 		t.Fatalf("enter by registered index %d: %v", up.Offset, err)
 	}
 	if c := submitWait(t, r, 1)[0]; c.UserData != 5 {
 		t.Fatalf("cqe %+v", c)
 	}
+	needs(t, IORING_FEAT_REG_REG_RING)
 	var probe Probe
 	if _, err := IoUringRegister(int(up.Offset), IORING_REGISTER_PROBE|IORING_REGISTER_USE_REGISTERED_RING, unsafe.Pointer(&probe), 256); err != nil {
 		t.Fatalf("register by registered index: %v", err)
@@ -476,11 +491,9 @@ func TestBufRingTailStore(t *testing.T) {
 // IORING_SETUP_CQE_MIXED: a NOP with IORING_NOP_CQE32 posts a 32-byte CQE,
 // which takes two slots, between 16-byte ones.
 func TestCqeMixed(t *testing.T) {
+	needs(t, IORING_SETUP_CQE_MIXED, IORING_NOP_CQE32)
 	p := Params{Flags: IORING_SETUP_CQE_MIXED}
 	r, err := Setup(8, &p)
-	if err == unix.EINVAL {
-		t.Skip("IORING_SETUP_CQE_MIXED: EINVAL (a kernel before 6.18)")
-	}
 	if err != nil {
 		skipUnavailable(t, err)
 		t.Fatal(err)
@@ -491,8 +504,13 @@ func TestCqeMixed(t *testing.T) {
 	r.NextSqe().PrepNop(0, 3)
 	// The three NOPs complete during the enter: 4 slots, the 32-byte CQE
 	// taking two.
+	deadline := time.Now().Add(waitLimit)
 	for r.Flush() > 0 || r.CqReady() < 3 {
-		if _, err := r.SubmitAndWait(3); err != nil && err != unix.EINTR {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d CQ slots used after %v; want 4", r.CqReady(), waitLimit)
+		}
+		ts := KernelTimespec{Nsec: 100e6}
+		if _, err := r.SubmitAndWaitTimeout(3, &ts); err != nil && err != unix.EINTR && err != unix.ETIME {
 			t.Fatal(err)
 		}
 	}

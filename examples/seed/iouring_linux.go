@@ -30,7 +30,6 @@ type uring struct {
 	*iouring.Ring
 	frees []func()
 	ts    *iouring.KernelTimespec // the wait's timeout
-	arg   *iouring.GeteventsArg
 }
 
 func newUring(entries uint32) (*uring, error) {
@@ -49,13 +48,7 @@ func newUring(entries uint32) (*uring, error) {
 		u.Close()
 		return nil, err
 	}
-	arg, err := offheap[iouring.GeteventsArg](u, 1)
-	if err != nil {
-		u.Close()
-		return nil, err
-	}
-	u.ts, u.arg = &ts[0], &arg[0]
-	u.arg.Ts = uint64(uintptr(unsafe.Pointer(u.ts)))
+	u.ts = &ts[0]
 	return u, nil
 }
 
@@ -93,21 +86,15 @@ func (u *uring) next() *iouring.Sqe {
 // one completion; it returns copies of every completion ready.
 func (u *uring) reap() ([]iouring.Cqe, error) {
 	deadline := time.Now().Add(waitLimit)
-	toSubmit := u.Flush()
 	for u.CqReady() == 0 {
 		left := time.Until(deadline)
 		if left <= 0 {
 			return nil, errTimeout
 		}
 		*u.ts = iouring.KernelTimespec{Sec: int64(left / time.Second), Nsec: int64(left % time.Second)}
-		// A timeout bounds the wait: IORING_ENTER_EXT_ARG carries it.
-		_, err := iouring.IoUringEnterArg(u.Fd, toSubmit, 1, iouring.IORING_ENTER_GETEVENTS|iouring.IORING_ENTER_EXT_ARG, u.arg)
-		switch {
-		case err == nil:
-			toSubmit = 0
-		case errors.Is(err, unix.EINTR), errors.Is(err, unix.ETIME):
-			toSubmit = u.Flush()
-		default:
+		// The timeout bounds the wait; SQEs not yet submitted go in first.
+		_, err := u.SubmitAndWaitTimeout(1, u.ts)
+		if err != nil && !errors.Is(err, unix.EINTR) && !errors.Is(err, unix.ETIME) {
 			return nil, fmt.Errorf("io_uring_enter: %w", err)
 		}
 	}

@@ -139,7 +139,10 @@ func iouringConnect(w io.Writer) error {
 }
 
 // iouringTimer arms a multishot timeout that fires every 10 ms, three
-// times, and a one-shot timeout of 25 ms. No descriptor is needed.
+// times, and a one-shot timeout of 25 ms. No descriptor is needed. A kernel
+// without IORING_TIMEOUT_MULTISHOT (before Linux 6.4) completes that
+// timeout at once with -EINVAL: the program then re-arms a one-shot timeout
+// after each expiry instead, as programs did before, and says so.
 func iouringTimer(w io.Writer) error {
 	u, err := newUring(8)
 	if err != nil {
@@ -154,13 +157,19 @@ func iouringTimer(w io.Writer) error {
 	ts[1].Nsec = 25e6
 	u.next().PrepTimeout(&ts[0], 3, iouring.IORING_TIMEOUT_MULTISHOT, 1)
 	u.next().PrepTimeout(&ts[1], 0, 0, 2)
-	periodic, oneShot := 0, false
+	periodic, oneShot, multishot := 0, false, true
 	for periodic < 3 || !oneShot {
 		cqes, err := u.reap()
 		if err != nil {
 			return err
 		}
 		for _, c := range cqes {
+			if c.UserData == 1 && c.Res == -int32(unix.EINVAL) && multishot && periodic == 0 {
+				multishot = false
+				fmt.Fprintln(w, "timeout 1: IORING_TIMEOUT_MULTISHOT: EINVAL (a kernel before 6.4): re-armed as a one-shot timeout after each expiry")
+				u.next().PrepTimeout(&ts[0], 0, 0, 1)
+				continue
+			}
 			if c.Res != -int32(unix.ETIME) {
 				return fmt.Errorf("timeout %d: res %d; want -ETIME", c.UserData, c.Res)
 			}
@@ -168,6 +177,9 @@ func iouringTimer(w io.Writer) error {
 			case 1:
 				periodic++
 				fmt.Fprintf(w, "timeout 1: expiry %d of 3 (IORING_CQE_F_MORE: %v)\n", periodic, c.Flags&iouring.IORING_CQE_F_MORE != 0)
+				if !multishot && periodic < 3 {
+					u.next().PrepTimeout(&ts[0], 0, 0, 1)
+				}
 			case 2:
 				oneShot = true
 				fmt.Fprintln(w, "timeout 2: the one-shot timeout fired")
