@@ -67,9 +67,13 @@
 // SetNotifyKqueue, AioRead, the EVFILT_AIO event, AioReturn, Free, and the
 // pread(2) fallback where the kernel refuses aio.
 //
-// The calls that start requests never block. AioSuspend and
-// AioWaitcomplete block unless the timeout is zero; LioListio may (LIO_WAIT)
-// and always takes the blocking path. EINTR is returned, never retried.
+// The calls that start requests never block. AioWaitcomplete blocks unless
+// the timeout is zero. AioSuspend always takes the blocking path: FreeBSD
+// sleeps a clock tick even for a zero timeout. LioListio may block
+// (LIO_WAIT) and always takes the blocking path. EINTR is returned, never
+// retried; after LioListio(LIO_WAIT, ...) it means the requests were queued
+// and are running: wait for them (AioSuspend, AioError), never submit the
+// list again.
 package aio
 
 //go:generate go run ../gen -spec ../gen/spec/aio_freebsd.spec

@@ -92,8 +92,7 @@ func Description() desc.Package {
 					{Name: "n", GoType: "int", Kind: "int", FD: "", Type: "", Dir: "out", Len: ""},
 				},
 			},
-			{Name: "AioSuspend", C: "int aio_suspend(const struct aiocb *const iocbs[], int niocb, const struct timespec *timeout)", Syscall: "aio_suspend", Blocks: "unless-zero-timeout", Cloexec: "", Man: "aio_suspend(2)", ManURL: "https://man.freebsd.org/cgi/man.cgi?query=aio_suspend&sektion=2&manpath=FreeBSD+14.0-RELEASE",
-				Unless: []string{"timeout zero"},
+			{Name: "AioSuspend", C: "int aio_suspend(const struct aiocb *const iocbs[], int niocb, const struct timespec *timeout)", Syscall: "aio_suspend", Blocks: "always", Cloexec: "", Man: "aio_suspend(2)", ManURL: "https://man.freebsd.org/cgi/man.cgi?query=aio_suspend&sektion=2&manpath=FreeBSD+14.0-RELEASE",
 				Args: []desc.Arg{
 					{Name: "list", GoType: "[]*Aiocb", Kind: "slice", FD: "", Type: "Aiocb", Dir: "in", Len: "count"},
 					{Name: "timeout", GoType: "*unix.Timespec", Kind: "pointer", FD: "", Type: "unix.Timespec", Dir: "in", Len: ""},

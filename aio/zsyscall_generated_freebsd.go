@@ -175,11 +175,12 @@ func AioReturn(cb *Aiocb) (n int, err error) {
 
 // AioSuspend calls aio_suspend(2): it waits up to *timeout (nil:
 // forever) until one of the requests in list has completed. A nil entry
-// is skipped.
+// is skipped. A zero *timeout is not a poll: the kernel turns it into
+// one clock tick (kern_aio_suspend in sys/kern/vfs_aio.c rounds it up
+// with tvtohz) and sleeps when nothing has completed, so the call always
+// takes the blocking path; to poll, call AioError on each request.
 //
-// It may block when timeout == nil || *timeout != (unix.Timespec{}), and then lets the Go scheduler run
-// other goroutines meanwhile; otherwise it does not block, and it
-// enters the kernel by the raw system call path.
+// It may block, and lets the Go scheduler run other goroutines meanwhile.
 //
 // C: int aio_suspend(const struct aiocb *const iocbs[], int niocb, const struct timespec *timeout)
 //
@@ -191,12 +192,7 @@ func AioSuspend(list []*Aiocb, timeout *unix.Timespec) (err error) {
 		err = unix.EINVAL
 		return
 	}
-	var e1 syscall.Errno
-	if timeout == nil || *timeout != (unix.Timespec{}) {
-		_, _, e1 = syscall.Syscall(sys_AIO_SUSPEND, uintptr(unsafe.Pointer(unsafe.SliceData(list))), uintptr(len(list)), uintptr(unsafe.Pointer(timeout)))
-	} else {
-		_, _, e1 = syscall.RawSyscall(sys_AIO_SUSPEND, uintptr(unsafe.Pointer(unsafe.SliceData(list))), uintptr(len(list)), uintptr(unsafe.Pointer(timeout)))
-	}
+	_, _, e1 := syscall.Syscall(sys_AIO_SUSPEND, uintptr(unsafe.Pointer(unsafe.SliceData(list))), uintptr(len(list)), uintptr(unsafe.Pointer(timeout)))
 	if e1 != 0 {
 		err = e1
 		return
@@ -278,7 +274,11 @@ func AioWritev(cb *Aiocb) (err error) {
 // Aiocb's LioOpcode says which); with LIO_WAIT it waits for them all,
 // with LIO_NOWAIT it returns at once and notifies through sig (nil:
 // not at all). sig is read during the call only; Go keeps it alive until
-// the call returns.
+// the call returns. With LIO_WAIT, EINTR means a signal ended the wait
+// after the kernel had queued the requests: do not call LioListio again
+// (that would queue them twice); wait for each with AioSuspend or
+// AioError until it is no longer EINPROGRESS, then collect it with
+// AioReturn.
 //
 // It may block, and lets the Go scheduler run other goroutines meanwhile.
 //

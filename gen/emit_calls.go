@@ -143,6 +143,10 @@ func (m *Model) renderCall(c *Call) string {
 	b.WriteString(prelude)
 
 	nargs, raw, entry := entryPoints(m.Libc != "", len(args))
+	path := c.Block.Kind
+	if raw == "" {
+		path = "always" // no raw path: the scheduler's, whatever the spec's rule
+	}
 	for len(args) < nargs {
 		args = append(args, "0")
 	}
@@ -154,7 +158,7 @@ func (m *Model) renderCall(c *Call) string {
 	if c.Ret != nil {
 		lhs = "r0"
 	}
-	switch c.Block.Kind {
+	switch path {
 	case "never":
 		fmt.Fprintf(&b, "%s, _, e1 := %s(%s)\n", lhs, raw, callArgs)
 	case "always":
@@ -181,7 +185,16 @@ func (m *Model) callDoc(c *Call, cond string) string {
 	var b strings.Builder
 	b.WriteString(docComment(c.Doc))
 	b.WriteString("//\n")
+	_, raw, _ := entryPoints(m.Libc != "", len(c.Args))
 	switch {
+	case raw == "" && c.Block.Kind == "never":
+		fmt.Fprintf(&b, "// It does not block, but it calls %s in %s through the Go scheduler's\n"+
+			"// path: Go before 1.26 has no raw path for a C function of more than six\n"+
+			"// arguments.\n", c.Entry, m.Libc)
+	case raw == "" && c.Block.Kind != "always":
+		fmt.Fprintf(&b, "// It calls %s in %s. It may block when %s;\n"+
+			"// it always lets the Go scheduler run other goroutines meanwhile, as Go\n"+
+			"// before 1.26 has no raw path for a C function of more than six arguments.\n", c.Entry, m.Libc, cond)
 	case m.Libc != "" && c.Block.Kind == "never":
 		fmt.Fprintf(&b, "// It does not block: it calls %s in %s without handing its thread to\n"+
 			"// the Go scheduler.\n", c.Entry, m.Libc)
@@ -214,11 +227,15 @@ func (m *Model) callDoc(c *Call, cond string) string {
 // entryPoints names the Go functions that make a call with n arguments: the
 // argument count they take, the raw one (no scheduler hand-off) and the one
 // that may block. Raw system calls use package syscall's; libc calls use the
-// runtime's libc entry points, reached by linkname (see libcItems).
+// runtime's libc entry points, reached by linkname (see libcItems). A libc
+// call of more than 6 arguments has no raw entry point: darwin's
+// syscall.rawSyscall9 exists from Go 1.26 only, and the module supports
+// older Go (a program calling one did not link with 1.22 to 1.25), so raw
+// is "" and such a call always takes the scheduler's path.
 func entryPoints(libc bool, n int) (nargs int, raw, blocking string) {
 	switch {
 	case libc && n > 6:
-		return 9, "syscall_rawSyscall9", "syscall_syscall9"
+		return 9, "", "syscall_syscall9"
 	case libc:
 		return 6, "syscall_rawSyscall6", "syscall_syscall6"
 	case n > 3:
@@ -239,10 +256,10 @@ func (m *Model) libcItems() []item {
 	used := map[string]bool{}
 	for _, c := range m.Calls {
 		_, raw, blocking := entryPoints(true, len(c.Args))
-		if c.Block.Kind != "always" {
+		if c.Block.Kind != "always" && raw != "" {
 			used[raw] = true
 		}
-		if c.Block.Kind != "never" {
+		if c.Block.Kind != "never" || raw == "" {
 			used[blocking] = true
 		}
 		out = append(out, item{kind: "syscall", key: "05.libc." + c.Entry, code: fmt.Sprintf(

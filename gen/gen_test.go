@@ -41,6 +41,10 @@ func TestGolden(t *testing.T) {
 			"zsyscall_generated_openbsd_386.s", "zsyscall_generated_openbsd_amd64.s",
 			"zsyscall_generated_openbsd_ppc64.s",
 		}},
+		{"minidarwin", []string{
+			"zdesc_generated_darwin.go", "zdesc_generated_darwin.json",
+			"zsyscall_generated_darwin.go", "zsyscall_generated_darwin_arm64.s",
+		}},
 		{"miniwin", []string{
 			"zarch_generated_windows_386.go", "zarch_generated_windows_amd64.go",
 			"zconst_generated_windows.go", "zdesc_generated_windows.go", "zdesc_generated_windows.json",

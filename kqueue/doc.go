@@ -28,6 +28,19 @@
 // a Go program (the runtime preempts goroutines with SIGURG), so loop. Kevent
 // with a zero timeout, or with no eventlist, does not hand its thread to the
 // Go scheduler; with any other timeout it does, so that other goroutines run.
+//
+// That is a deliberate difference from golang.org/x/sys/unix, whose Kqueue
+// and Kevent always take the scheduler's path. Kqueue, Kqueue1, Kqueuex and
+// a Kevent that only changes the list or polls (no eventlist, or a zero
+// timeout) return without sleeping, so this package takes the raw path for
+// them and saves the hand-off to
+// the scheduler and back (on Linux, where it was measured, the hand-off is
+// most of a non-blocking epoll_wait's user-space cost). The price: while
+// such a call runs, its thread keeps its P, so a change that makes the
+// kernel wait for a lock holds up that P's goroutines for as long. darwin's
+// Kevent64 always takes the scheduler's path: Go before 1.26 has no raw
+// entry for a C function of seven arguments. None of this has been run
+// here: there is no BSD or macOS kernel on this machine.
 // A Go int that the C side reads as an int (kq, slice lengths) outside the
 // int32 range gives EINVAL without a call.
 //

@@ -20,9 +20,6 @@ var _ unsafe.Pointer
 //go:linkname syscall_rawSyscall6 syscall.rawSyscall6
 func syscall_rawSyscall6(fn, a1, a2, a3, a4, a5, a6 uintptr) (r1, r2 uintptr, err syscall.Errno)
 
-//go:linkname syscall_rawSyscall9 syscall.rawSyscall9
-func syscall_rawSyscall9(fn, a1, a2, a3, a4, a5, a6, a7, a8, a9 uintptr) (r1, r2 uintptr, err syscall.Errno)
-
 //go:linkname syscall_syscall6 syscall.syscall6
 func syscall_syscall6(fn, a1, a2, a3, a4, a5, a6 uintptr) (r1, r2 uintptr, err syscall.Errno)
 
@@ -78,9 +75,9 @@ func Kevent(kq int, changelist []Kevent_t, eventlist []Kevent_t, timeout *unix.T
 // Kevent64 calls kevent64(2): Kevent with Kevent64_s events and flags.
 // KEVENT_FLAG_IMMEDIATE makes it return at once, as a zero timeout does.
 //
-// It calls kevent64 in /usr/lib/libSystem.B.dylib. It may block when len(eventlist) > 0 && flags&KEVENT_FLAG_IMMEDIATE == 0 && (timeout == nil || *timeout != (unix.Timespec{})), and then
-// lets the Go scheduler run other goroutines meanwhile; otherwise it does
-// not block, and keeps its thread from the scheduler.
+// It calls kevent64 in /usr/lib/libSystem.B.dylib. It may block when len(eventlist) > 0 && flags&KEVENT_FLAG_IMMEDIATE == 0 && (timeout == nil || *timeout != (unix.Timespec{}));
+// it always lets the Go scheduler run other goroutines meanwhile, as Go
+// before 1.26 has no raw path for a C function of more than six arguments.
 //
 // C: int kevent64(int kq, const struct kevent64_s *changelist, int nchanges, struct kevent64_s *eventlist, int nevents, unsigned int flags, const struct timespec *timeout)
 //
@@ -91,13 +88,7 @@ func Kevent64(kq int, changelist []Kevent64_s, eventlist []Kevent64_s, flags Kev
 		err = unix.EINVAL
 		return
 	}
-	var r0 uintptr
-	var e1 syscall.Errno
-	if len(eventlist) > 0 && flags&KEVENT_FLAG_IMMEDIATE == 0 && (timeout == nil || *timeout != (unix.Timespec{})) {
-		r0, _, e1 = syscall_syscall9(libc_kevent64_trampoline_addr, uintptr(kq), uintptr(unsafe.Pointer(unsafe.SliceData(changelist))), uintptr(len(changelist)), uintptr(unsafe.Pointer(unsafe.SliceData(eventlist))), uintptr(len(eventlist)), uintptr(flags), uintptr(unsafe.Pointer(timeout)), 0, 0)
-	} else {
-		r0, _, e1 = syscall_rawSyscall9(libc_kevent64_trampoline_addr, uintptr(kq), uintptr(unsafe.Pointer(unsafe.SliceData(changelist))), uintptr(len(changelist)), uintptr(unsafe.Pointer(unsafe.SliceData(eventlist))), uintptr(len(eventlist)), uintptr(flags), uintptr(unsafe.Pointer(timeout)), 0, 0)
-	}
+	r0, _, e1 := syscall_syscall9(libc_kevent64_trampoline_addr, uintptr(kq), uintptr(unsafe.Pointer(unsafe.SliceData(changelist))), uintptr(len(changelist)), uintptr(unsafe.Pointer(unsafe.SliceData(eventlist))), uintptr(len(eventlist)), uintptr(flags), uintptr(unsafe.Pointer(timeout)), 0, 0)
 	if e1 != 0 {
 		n = -1
 		err = e1
