@@ -36,6 +36,8 @@ func TestString(t *testing.T) {
 		{CancelResult(0), "CancelResult(0)"},
 		{O_DSYNC, "O_DSYNC"},
 		{FsyncOp(0), "FsyncOp(0)"},
+		{AIO_OP2_FOFFSET | AIO_OP2_VECTORED, "AIO_OP2_FOFFSET|AIO_OP2_VECTORED"},
+		{LIO_READ | LIO_FOFFSET, "LioOpcode(66)"}, // an enum: LIO_FOFFSET is a bit ORed in
 	}
 	for _, tt := range tests {
 		if got := tt.v.String(); got != tt.want {
@@ -44,11 +46,11 @@ func TestString(t *testing.T) {
 	}
 }
 
-// Every type is an enum: each named value prints as its own name, and
-// names are unique. The counts are those of FreeBSD 14's headers.
+// Every enum type: each named value prints as its own name, and names are
+// unique. The counts are those of FreeBSD 15.0's headers.
 func TestValues(t *testing.T) {
 	enumNames(t, SigevNotifyValues(), 5)
-	enumNames(t, LioOpcodeValues(), 9)
+	enumNames(t, LioOpcodeValues(), 10)
 	enumNames(t, LioModeValues(), 2)
 	enumNames(t, CancelResultValues(), 3)
 	enumNames(t, FsyncOpValues(), 2)

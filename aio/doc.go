@@ -28,7 +28,7 @@
 //
 // # FreeBSD
 //
-// The FreeBSD half covers FreeBSD 14 on freebsd/386, amd64, arm and arm64, by raw system
+// The FreeBSD half covers FreeBSD 15.0 on freebsd/386, amd64, arm and arm64, by raw system
 // calls, generated from gen/spec/aio_freebsd.spec. None of it has run on a
 // FreeBSD kernel: where this module is developed there is none. It is built
 // and vetted for the four targets, its layouts are asserted at compile time

@@ -4,12 +4,12 @@
 // Everything here is generated from one spec per system (gen/spec/kqueue_*.spec),
 // each stating the release its facts are current as of:
 //
-//	FreeBSD 14      freebsd/386, amd64, arm, arm64    raw system calls
-//	NetBSD 10       netbsd/386, amd64, arm, arm64     raw system calls
+//	FreeBSD 15.0    freebsd/386, amd64, arm, arm64    raw system calls
+//	NetBSD 10, 11   netbsd/386, amd64, arm, arm64     raw system calls
 //	OpenBSD 7.8     openbsd/386, amd64, arm, arm64,   libc.so
 //	                ppc64, riscv64
 //	DragonFly 6.4   dragonfly/amd64                   raw system calls
-//	macOS 14        darwin/amd64, arm64               libSystem
+//	macOS 15        darwin/amd64, arm64               libSystem
 //
 // On macOS and OpenBSD the calls go through the C library, without cgo, as
 // golang.org/x/sys/unix does: the system forbids or blocks other entry points.
@@ -80,7 +80,8 @@
 // # Descriptors
 //
 // Kqueue's descriptor is not close-on-exec. FreeBSD has Kqueuex, which always
-// adds KQUEUE_CLOEXEC (FreeBSD 13.3 and 14.0; ENOSYS before); NetBSD and
+// adds KQUEUE_CLOEXEC (FreeBSD 13.3 and 14.0; ENOSYS before; a queue is not
+// inherited by fork(2) unless KQUEUE_CPONFORK, FreeBSD 15.1, asks); NetBSD and
 // OpenBSD have Kqueue1, which always adds O_CLOEXEC. macOS and DragonFly have
 // neither: there, create the queue and set FD_CLOEXEC while holding
 // syscall.ForkLock for reading, as package os does for such calls, so that
@@ -113,12 +114,17 @@
 //     32-bit systems (freebsd11_kevent, system call 363); this package calls the
 //     FreeBSD 12 entry (560) and fails with ENOSYS on FreeBSD 11.
 //   - NetBSD 11 adds ext[4] to struct kevent (72 bytes on amd64, entered by
-//     __kevent100); this package uses NetBSD 10's 40-byte layout and entry
-//     (__kevent50), which NetBSD 11 keeps for compatibility.
+//     __kevent100, system call 501). Kevent and Kevent_t stay NetBSD 10's
+//     40-byte layout and entry (__kevent50, 435), which NetBSD 11 keeps for
+//     compatibility (Go's runtime uses it there too); Kevent11 and
+//     Kevent11_t are NetBSD 11's, ENOSYS on NetBSD 10.
+//   - FreeBSD 15.0 adds EVFILT_JAIL and EVFILT_JAILDESC with NoteJail, and
+//     15.1 adds KQUEUE_CPONFORK, which makes fork(2) copy the queue into the
+//     child (each name's doc says its release).
 //   - OpenBSD before 7.x lacked EVFILT_USER, EVFILT_EXCEPT and kqueue1, and
 //     before 5.5 had a 32-bit data; golang.org/x/sys follows OpenBSD 7.2.
 //   - macOS: kevent64 and KEVENT_FLAG_* date from 10.5 and 10.10; the facts
-//     here are from XNU's public header of macOS 12 and later.
+//     here are from XNU's public header at xnu-11417.121.6 (macOS 15).
 package kqueue
 
 //go:generate go run ../gen -spec ../gen/spec/kqueue_freebsd.spec

@@ -2,7 +2,7 @@ package kqueue
 
 import "fmt"
 
-// stringTests are FreeBSD 14's: see TestString.
+// stringTests are FreeBSD 15's: see TestString.
 var stringTests = []struct {
 	v    fmt.Stringer
 	want string
@@ -11,6 +11,8 @@ var stringTests = []struct {
 	{EVFILT_USER, "EVFILT_USER"},
 	{Filter(-11), "EVFILT_USER"},
 	{Filter(-20), "Filter(-20)"},
+	{EVFILT_JAILDESC, "EVFILT_JAILDESC"},
+	{NOTE_JAIL_CHILD | NOTE_JAIL_MULTI | NoteJail(1), "NOTE_JAIL_CHILD|NOTE_JAIL_MULTI|0x1"},
 	{Filter(3), "Filter(3)"},
 	{EV_ADD | EV_CLEAR, "EV_ADD|EV_CLEAR"},
 	{EV_ADD | EV_EOF, "EV_ADD|EV_EOF"},
@@ -25,6 +27,7 @@ var stringTests = []struct {
 	{NoteTimer(2), "NOTE_MSECONDS"}, // 2 is milliseconds on FreeBSD
 	{NOTE_LOWAT, "NOTE_LOWAT"},
 	{KQUEUE_CLOEXEC, "KQUEUE_CLOEXEC"},
+	{KQUEUE_CLOEXEC | KQUEUE_CPONFORK, "KQUEUE_CLOEXEC|KQUEUE_CPONFORK"},
 }
 
-const filters = 13 // the EVFILT_* of FreeBSD 14's sys/event.h
+const filters = 15 // the EVFILT_* of FreeBSD 15.0's sys/event.h

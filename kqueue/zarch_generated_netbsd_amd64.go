@@ -21,6 +21,19 @@ type Kevent_t struct {
 	Udata  uintptr // opaque user data
 }
 
+// Kevent11_t is NetBSD 11's struct kevent (sys/event.h): Kevent_t's
+// fields and ext[4]. Kevent11 takes it; a NetBSD 10 kernel has no call
+// that does. Udata is an integer the kernel hands back unread.
+type Kevent11_t struct {
+	Ident  uintptr // identifier: usually a descriptor
+	Filter Filter
+	Flags  Flags
+	Fflags uint32    // filter flags: a Note* type of the filter
+	Data   int64     // filter data
+	Udata  uintptr   // opaque user data
+	Ext    [4]uint64 // extensions
+}
+
 // The compiler checks the size and offsets of Kevent_t against the spec.
 var (
 	_ [40]byte = [unsafe.Sizeof(Kevent_t{})]byte{}
@@ -30,4 +43,16 @@ var (
 	_ [16]byte = [unsafe.Offsetof(Kevent_t{}.Fflags)]byte{}
 	_ [24]byte = [unsafe.Offsetof(Kevent_t{}.Data)]byte{}
 	_ [32]byte = [unsafe.Offsetof(Kevent_t{}.Udata)]byte{}
+)
+
+// The compiler checks the size and offsets of Kevent11_t against the spec.
+var (
+	_ [72]byte = [unsafe.Sizeof(Kevent11_t{})]byte{}
+	_ [0]byte  = [unsafe.Offsetof(Kevent11_t{}.Ident)]byte{}
+	_ [8]byte  = [unsafe.Offsetof(Kevent11_t{}.Filter)]byte{}
+	_ [12]byte = [unsafe.Offsetof(Kevent11_t{}.Flags)]byte{}
+	_ [16]byte = [unsafe.Offsetof(Kevent11_t{}.Fflags)]byte{}
+	_ [24]byte = [unsafe.Offsetof(Kevent11_t{}.Data)]byte{}
+	_ [32]byte = [unsafe.Offsetof(Kevent11_t{}.Udata)]byte{}
+	_ [40]byte = [unsafe.Offsetof(Kevent11_t{}.Ext)]byte{}
 )

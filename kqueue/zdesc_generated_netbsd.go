@@ -118,6 +118,18 @@ func Description() desc.Package {
 					{Name: "n", GoType: "int", Kind: "int", FD: "", Type: "", Dir: "out", Len: ""},
 				},
 			},
+			{Name: "Kevent11", C: "int kevent(int kq, const struct kevent *changelist, size_t nchanges, struct kevent *eventlist, size_t nevents, const struct timespec *timeout)", Syscall: "kevent100", Blocks: "unless-zero-timeout", Cloexec: "", Man: "kevent(2)", ManURL: "https://man.netbsd.org/NetBSD-10.0/kevent.2",
+				Unless: []string{"eventlist empty", "timeout zero"},
+				Args: []desc.Arg{
+					{Name: "kq", GoType: "int", Kind: "fd", FD: "kqueue", Type: "", Dir: "in", Len: ""},
+					{Name: "changelist", GoType: "[]Kevent11_t", Kind: "slice", FD: "", Type: "Kevent11_t", Dir: "in", Len: "count"},
+					{Name: "eventlist", GoType: "[]Kevent11_t", Kind: "slice", FD: "", Type: "Kevent11_t", Dir: "out", Len: "count"},
+					{Name: "timeout", GoType: "*unix.Timespec", Kind: "pointer", FD: "", Type: "unix.Timespec", Dir: "in", Len: ""},
+				},
+				Results: []desc.Arg{
+					{Name: "n", GoType: "int", Kind: "int", FD: "", Type: "", Dir: "out", Len: ""},
+				},
+			},
 		},
 	}
 }

@@ -13,9 +13,10 @@ import (
 
 // System call numbers.
 const (
-	sys_KEVENT  = 435
-	sys_KQUEUE  = 344
-	sys_KQUEUE1 = 455
+	sys_KEVENT    = 435
+	sys_KEVENT100 = 501
+	sys_KQUEUE    = 344
+	sys_KQUEUE1   = 455
 )
 
 // Kevent calls kevent(2) (the kernel's __kevent50): it applies changelist,
@@ -44,6 +45,41 @@ func Kevent(kq int, changelist []Kevent_t, eventlist []Kevent_t, timeout *unix.T
 		r0, _, e1 = syscall.Syscall6(sys_KEVENT, uintptr(kq), uintptr(unsafe.Pointer(unsafe.SliceData(changelist))), uintptr(len(changelist)), uintptr(unsafe.Pointer(unsafe.SliceData(eventlist))), uintptr(len(eventlist)), uintptr(unsafe.Pointer(timeout)))
 	} else {
 		r0, _, e1 = syscall.RawSyscall6(sys_KEVENT, uintptr(kq), uintptr(unsafe.Pointer(unsafe.SliceData(changelist))), uintptr(len(changelist)), uintptr(unsafe.Pointer(unsafe.SliceData(eventlist))), uintptr(len(eventlist)), uintptr(unsafe.Pointer(timeout)))
+	}
+	if e1 != 0 {
+		n = -1
+		err = e1
+		return
+	}
+	n = int(r0)
+	return
+}
+
+// Kevent11 is Kevent with NetBSD 11's Kevent11_t (the kernel's
+// __kevent100, NetBSD 11's libc kevent): the same call, with ext[4] in
+// each event. A NetBSD 10 kernel has no such call: ENOSYS there.
+//
+// It may block when len(eventlist) > 0 && (timeout == nil || *timeout != (unix.Timespec{})), and then lets the Go scheduler run
+// other goroutines meanwhile; otherwise it does not block, and it
+// enters the kernel by the raw system call path.
+//
+// C: int kevent(int kq, const struct kevent *changelist, size_t nchanges, struct kevent *eventlist, size_t nevents, const struct timespec *timeout)
+//
+// See https://man.netbsd.org/NetBSD-10.0/kevent.2
+//
+//go:nosplit
+func Kevent11(kq int, changelist []Kevent11_t, eventlist []Kevent11_t, timeout *unix.Timespec) (n int, err error) {
+	if int(int32(kq)) != kq || int(int32(len(changelist))) != len(changelist) || int(int32(len(eventlist))) != len(eventlist) {
+		n = -1
+		err = unix.EINVAL
+		return
+	}
+	var r0 uintptr
+	var e1 syscall.Errno
+	if len(eventlist) > 0 && (timeout == nil || *timeout != (unix.Timespec{})) {
+		r0, _, e1 = syscall.Syscall6(sys_KEVENT100, uintptr(kq), uintptr(unsafe.Pointer(unsafe.SliceData(changelist))), uintptr(len(changelist)), uintptr(unsafe.Pointer(unsafe.SliceData(eventlist))), uintptr(len(eventlist)), uintptr(unsafe.Pointer(timeout)))
+	} else {
+		r0, _, e1 = syscall.RawSyscall6(sys_KEVENT100, uintptr(kq), uintptr(unsafe.Pointer(unsafe.SliceData(changelist))), uintptr(len(changelist)), uintptr(unsafe.Pointer(unsafe.SliceData(eventlist))), uintptr(len(eventlist)), uintptr(unsafe.Pointer(timeout)))
 	}
 	if e1 != 0 {
 		n = -1

@@ -21,6 +21,7 @@ var funcs = []any{
 	kqueue.Flags.String,
 	kqueue.FlagsValues,
 	kqueue.Kevent,
+	kqueue.Kevent11,
 	kqueue.Kqueue,
 	kqueue.Kqueue1,
 	kqueue.NoteProc.String,

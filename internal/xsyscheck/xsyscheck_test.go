@@ -63,6 +63,9 @@ var packages = []checked{
 			"EV_KEEPUDATA",   // FreeBSD 13; x/sys follows FreeBSD 12.3
 			"KQUEUE_CLOEXEC", // kqueuex(2), FreeBSD 13.3 and 14.0
 			"sys_KQUEUEX",    // likewise
+			// FreeBSD 15.0 (jails) and 15.1 (KQUEUE_CPONFORK).
+			"EVFILT_JAIL", "EVFILT_JAILDESC", "NOTE_JAIL_CHILD", "NOTE_JAIL_SET", "NOTE_JAIL_ATTACH",
+			"NOTE_JAIL_REMOVE", "NOTE_JAIL_MULTI", "NOTE_JAIL_CTRLMASK", "KQUEUE_CPONFORK",
 		},
 	},
 	{
@@ -76,6 +79,7 @@ var packages = []checked{
 			"NOTE_FFNOP", "NOTE_FFAND", "NOTE_FFOR", "NOTE_FFCOPY", "NOTE_FFCTRLMASK", "NOTE_FFLAGSMASK", "NOTE_TRIGGER",
 			"NOTE_OPEN", "NOTE_CLOSE", "NOTE_CLOSE_WRITE", "NOTE_READ",
 			"NOTE_MSECONDS", "NOTE_SECONDS", "NOTE_USECONDS", "NOTE_NSECONDS", "NOTE_ABSTIME",
+			"sys_KEVENT100", // NetBSD 11's __kevent100
 		},
 	},
 	{
@@ -116,6 +120,7 @@ var packages = []checked{
 			"AIO_CANCELED", "AIO_NOTCANCELED", "AIO_ALLDONE",
 			"LIO_NOP", "LIO_WRITE", "LIO_READ", "LIO_VECTORED", "LIO_WRITEV", "LIO_READV",
 			"LIO_SYNC", "LIO_DSYNC", "LIO_MLOCK", "LIO_NOWAIT", "LIO_WAIT",
+			"LIO_FOFFSET", "AIO_OP2_FOFFSET", "AIO_OP2_VECTORED", // FreeBSD 15.0's headers
 			"SIGEV_NONE", "SIGEV_SIGNAL", "SIGEV_THREAD", "SIGEV_KEVENT", "SIGEV_THREAD_ID",
 			"O_DSYNC", // x/sys's FreeBSD files predate it
 		},
