@@ -109,6 +109,16 @@
 // package's tests skip a name newer than the running kernel, saying which
 // release added it, rather than trying it.
 //
+// # A registered ring index belongs to a thread
+//
+// IORING_REGISTER_RING_FDS records the ring in the calling thread's
+// io_uring context, not the process's: the index it returns means the ring
+// only on that thread, and on another one the call fails with EBADF. A Go
+// goroutine moves between threads, so lock it to its thread
+// (runtime.LockOSThread) from the registration for as long as it passes
+// the index (IORING_ENTER_REGISTERED_RING,
+// IORING_REGISTER_USE_REGISTERED_RING).
+//
 // # When io_uring is not available
 //
 // io_uring_setup fails with:

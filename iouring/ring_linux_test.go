@@ -325,8 +325,12 @@ func TestEnterArgTimeout(t *testing.T) {
 	}
 }
 
-// A registered ring index stands in for the descriptor.
+// A registered ring index stands in for the descriptor, on the thread that
+// registered it: the kernel keeps the index in the thread's io_uring
+// context, so the goroutine stays on its thread (without that, a
+// register by index got EBADF once on 6.12, after the goroutine moved).
 func TestRegisteredRing(t *testing.T) {
+	lockThread(t)
 	r := newRing(t, 4, nil)
 	up := allocOf[RsrcUpdate](t)
 	up.Offset = ^uint32(0) // any free slot
