@@ -98,7 +98,7 @@
 // kernel completes an opcode it lacks with -EINVAL ([Probe] tells which it
 // has) and fails io_uring_setup with EINVAL for a setup flag it lacks.
 //
-// Measured with .ci/kernels on Debian 12's kernels (2026-12-07, amd64,
+// Measured with .ci/kernels on Debian 12's kernels (2026-12-07, amd64, arm64,
 // 386 programs on amd64, and s390x): 6.1's probe has the 49 opcodes up to
 // IORING_OP_SENDMSG_ZC, 6.12's the 58 up to IORING_OP_LISTEN, the host's
 // 6.18 all 63, each as the opcodes' releases say (TestOpSince checks it on

@@ -29,7 +29,8 @@ type Kernel struct {
 
 // Kernels is the matrix: Debian 12's default kernel (6.1) and its 6.12
 // kernel, each running the amd64 and 386 binaries (the amd64 kernels run
-// 32-bit programs), and the big-endian s390x 6.1 kernel.
+// 32-bit programs), the big-endian s390x 6.1 kernel and the arm64 6.1
+// kernel.
 var Kernels = []Kernel{
 	{Name: "6.1-amd64", Meta: "linux-image-amd64", Arch: "amd64", Tests: []string{"amd64", "386"},
 		Qemu: []string{"qemu-system-x86_64", "-machine", "q35"}, Console: "ttyS0"},

@@ -30,7 +30,7 @@ import (
 )
 
 var (
-	kernelsFlag  = flag.String("kernels", "6.1-amd64,6.12-amd64,6.1-s390x", "comma-separated kernels of the matrix to run (all: "+allKernels()+")")
+	kernelsFlag  = flag.String("kernels", "6.1-amd64,6.12-amd64,6.1-s390x,6.1-arm64", "comma-separated kernels of the matrix to run (all: "+allKernels()+")")
 	packagesFlag = flag.String("packages", "epoll,iouring,aio,examples/seed", "comma-separated packages whose tests run")
 	cacheFlag    = flag.String("cache", "/var/tmp/eventq-vmtest", "where apt indexes and kernel packages are kept between runs")
 	outFlag      = flag.String("out", "", "where the console and each cell's output are written (default: a new directory under the cache)")
