@@ -16,6 +16,13 @@ func renderView(st *Struct, v *View) string {
 	if doc == "" {
 		doc = "the member"
 	}
+	if v.array() {
+		fmt.Fprintf(&b, "// %s points at %s (byte offset %d), to read or fill in place.\n", v.Name, doc, v.Offset)
+		fmt.Fprintf(&b, "func (s *%s) %s() *%s { return (*%s)(%s) }\n\n", st.Name, v.Name, v.Type, v.Type, at)
+		fmt.Fprintf(&b, "// Set%s sets %s (byte offset %d).\n", v.Name, doc, v.Offset)
+		fmt.Fprintf(&b, "func (s *%s) Set%s(v %s) { *(*%s)(%s) = v }\n", st.Name, v.Name, v.Type, v.Type, at)
+		return b.String()
+	}
 	fmt.Fprintf(&b, "// %s returns %s (byte offset %d).\n", v.Name, doc, v.Offset)
 	if v.Halves {
 		b.WriteString("// It is stored as two 16-bit halves, the low half first, on every byte order.\n")
@@ -31,10 +38,11 @@ func renderView(st *Struct, v *View) string {
 }
 
 // assign is the statement that stores value, of the member's type, in a
-// field or view.
+// field or view, or in one reached through struct fields (Sqe.Opcode).
 func assign(field string, view *View, value string) string {
 	if view != nil {
-		return fmt.Sprintf("s.Set%s(%s)\n", field, value)
+		i := strings.LastIndex(field, ".")
+		return fmt.Sprintf("s.%sSet%s(%s)\n", field[:i+1], field[i+1:], value)
 	}
 	return fmt.Sprintf("s.%s = %s\n", field, value)
 }

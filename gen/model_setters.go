@@ -24,6 +24,18 @@ type View struct {
 	Halves bool
 }
 
+// array reports whether the view is an array, [N]T: its getter returns a
+// pointer to the bytes in the struct, to fill in place.
+func (v *View) array() bool { return strings.HasPrefix(v.Type, "[") }
+
+// elem is the view's type, or its element type for an array.
+func (v *View) elem() string {
+	if _, t, ok := strings.Cut(v.Type, "]"); ok && v.array() {
+		return t
+	}
+	return v.Type
+}
+
 // Setter is a method of a struct that zeroes it and then assigns its fields.
 type Setter struct {
 	Pos    Pos
@@ -59,6 +71,7 @@ type Set struct {
 }
 
 // structView parses a view line of a struct: view NAME TYPE OFFSET [halves].
+// TYPE is a spec type, a Go integer type, or an array [N]T of one.
 func (b *builder) structView(st *Struct, c *Node) error {
 	if err := noChildren(c); err != nil {
 		return err
@@ -81,8 +94,10 @@ func (b *builder) structView(st *Struct, c *Node) error {
 		switch {
 		case err != nil:
 			return c.Pos.errorf("view %s: %v", v.Name, err)
-		case b.m.typeNamed(v.Type) == nil && !slices.Contains(predeclared, v.Type):
-			return c.Pos.errorf("view %s: %s is neither a spec type nor a Go integer type", v.Name, v.Type)
+		case b.m.typeNamed(v.elem()) == nil && !slices.Contains(predeclared, v.elem()):
+			return c.Pos.errorf("view %s: %s is neither a spec type nor a Go integer type, nor an array of one", v.Name, v.Type)
+		case v.Halves && v.array():
+			return c.Pos.errorf("view %s: halves needs a 32-bit type, not an array", v.Name)
 		case off%align != 0 || off+size > st.Layouts[i].Size:
 			return c.Pos.errorf("view %s: a %s at offset %d is misaligned or past the end of %s on %s", v.Name, v.Type, off, st.Name, t)
 		case v.Halves && size != 4:
@@ -129,6 +144,21 @@ func (st *Struct) member(name string) (string, *View) {
 	return st.field(name), nil
 }
 
+// memberPath is member for a path through struct fields: "Sqe.Opcode" is
+// the Opcode field or view of the struct-typed field Sqe of st.
+func (m *Model) memberPath(st *Struct, path string) (string, *View) {
+	head, rest, ok := strings.Cut(path, ".")
+	if !ok {
+		return st.member(path)
+	}
+	typ, view := st.member(head)
+	inner := m.structNamed(typ)
+	if view != nil || inner == nil {
+		return "", nil
+	}
+	return m.memberPath(inner, rest)
+}
+
 // setter parses a setter block:
 //
 //	setter STRUCT METHOD
@@ -138,6 +168,9 @@ func (st *Struct) member(name string) (string, *View) {
 //		FIELD PARAM TYPE | CONST a parameter with a constant always ORed in
 //		FIELD PARAM []T LENFIELD a slice: its address, and its length in LENFIELD
 //		FIELD PARAM *T [LENFIELD] a pointer: the address it holds [and its pointee's size]
+//
+// A FIELD (and a LENFIELD) may be a path through struct-typed fields:
+// Sqe.Opcode sets the Opcode of the struct's field Sqe.
 func (b *builder) setter(n *Node) error {
 	if err := noComment(n); err != nil {
 		return err
@@ -174,7 +207,7 @@ func (b *builder) setter(n *Node) error {
 		if err := noComment(c); err != nil {
 			return err
 		}
-		typ, view := st.member(w[0])
+		typ, view := b.m.memberPath(st, w[0])
 		if typ == "" {
 			return c.Pos.errorf("setter %s: %s is not a field or view of %s", s.Name, w[0], st.Name)
 		}
@@ -210,7 +243,7 @@ func (b *builder) setter(n *Node) error {
 				if p.pointer() {
 					a.Kind = SetPointer
 				}
-				if a.LenTyp, a.LenVw = st.member(a.Len); a.LenTyp == "" || !isUnsigned(b.m, a.LenTyp) {
+				if a.LenTyp, a.LenVw = b.m.memberPath(st, a.Len); a.LenTyp == "" || !isUnsigned(b.m, a.LenTyp) {
 					return c.Pos.errorf("setter %s: %s is not an unsigned field or view of %s to take the length", s.Name, a.Len, st.Name)
 				}
 				if err := claim(c, a.Len); err != nil {

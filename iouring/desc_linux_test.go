@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/eventq/eventq/desc"
@@ -27,8 +28,9 @@ func TestDescriptionJSON(t *testing.T) {
 }
 
 // The description names the four calls and, for every opcode, a setter and
-// the SQE fields it sets: each a field of Sqe or a view with a Set method,
-// and every setter is a method of Sqe.
+// the SQE fields it sets: each a field or a view with a Set method of Sqe or
+// Sqe128, or one reached through a field (Sqe.Opcode of an Sqe128), and
+// every setter is a method of its struct.
 func TestDescriptionSetters(t *testing.T) {
 	d := Description()
 	var calls []string
@@ -38,27 +40,43 @@ func TestDescriptionSetters(t *testing.T) {
 	if want := []string{"IoUringSetup", "IoUringEnter", "IoUringEnterArg", "IoUringRegister"}; !slices.Equal(calls, want) {
 		t.Errorf("calls %v; want %v", calls, want)
 	}
-	sqe := reflect.TypeOf(&Sqe{})
+	structs := map[string]reflect.Type{"Sqe": reflect.TypeOf(&Sqe{}), "Sqe128": reflect.TypeOf(&Sqe128{})}
+	// member reports whether path names a field, or a view with its Set
+	// method, of the struct ptr points to, through struct fields.
+	var member func(ptr reflect.Type, path string) bool
+	member = func(ptr reflect.Type, path string) bool {
+		head, rest, ok := strings.Cut(path, ".")
+		f, isField := ptr.Elem().FieldByName(head)
+		if ok {
+			return isField && f.Type.Kind() == reflect.Struct && member(reflect.PointerTo(f.Type), rest)
+		}
+		_, isView := ptr.MethodByName("Set" + path)
+		return isField || isView
+	}
 	byOp := map[string][]string{}
 	for _, s := range d.Setters {
-		if _, ok := sqe.MethodByName(s.Name); !ok || s.Struct != "Sqe" {
-			t.Errorf("setter %s.%s is not a method of *Sqe", s.Struct, s.Name)
+		st := structs[s.Struct]
+		if st == nil {
+			t.Errorf("setter %s.%s: not of Sqe or Sqe128", s.Struct, s.Name)
+			continue
+		}
+		m, ok := st.MethodByName(s.Name)
+		if !ok {
+			t.Errorf("setter %s.%s is not a method of *%s", s.Struct, s.Name, s.Struct)
+			continue
 		}
 		var params []string
 		for _, set := range s.Sets {
-			_, isField := sqe.Elem().FieldByName(set.Field)
-			_, isView := sqe.MethodByName("Set" + set.Field)
-			if !isField && !isView {
-				t.Errorf("%s sets %s, neither a field nor a view of Sqe", s.Name, set.Field)
+			if !member(st, set.Field) {
+				t.Errorf("%s sets %s, neither a field nor a view of %s", s.Name, set.Field, s.Struct)
 			}
-			if set.Field == "Opcode" {
+			if strings.TrimPrefix(set.Field, "Sqe.") == "Opcode" {
 				byOp[set.Value] = append(byOp[set.Value], s.Name)
 			}
 			if set.Param != "" {
 				params = append(params, set.Param)
 			}
 		}
-		m, _ := sqe.MethodByName(s.Name)
 		if got := m.Type.NumIn() - 1; got != len(params) || params[len(params)-1] != "userData" {
 			t.Errorf("%s: %d parameters, described %v; want the same, user_data last", s.Name, got, params)
 		}

@@ -14,9 +14,9 @@
 // # Where the facts come from
 //
 // Every number and layout is generated from gen/spec/iouring_linux.spec,
-// which follows Linux 6.18's include/uapi/linux/io_uring.h (the spec names
-// the exact source and revision), and is checked against golang.org/x/sys by
-// internal/xsyscheck. The system call numbers are 425, 426 and 427 on every
+// which follows Linux 7.3's include/uapi/linux/io_uring.h and
+// io_uring/*.h (the spec names the exact source and revision), and is
+// checked against golang.org/x/sys by internal/xsyscheck. The system call numbers are 425, 426 and 427 on every
 // architecture but mips, whose tables are offset (4425... on o32, 5425... on
 // n64). Every struct is asserted at compile time on every architecture;
 // they are the same everywhere, because the header uses only fixed-size
@@ -108,6 +108,17 @@
 // EOPNOTSUPP, and 6.1's tmpfs has no user xattrs and no O_DIRECT. The
 // package's tests skip a name newer than the running kernel, saying which
 // release added it, rather than trying it.
+//
+// # 128-byte SQEs
+//
+// A ring set up with IORING_SETUP_SQE128 has 128-byte slots only: every
+// SQE is an [Sqe128] ([Ring.Sqe128At], [Ring.NextSqe128]). One set up with
+// IORING_SETUP_SQE_MIXED (Linux 6.19) has 64-byte slots, and the 128-byte
+// opcodes (IORING_OP_NOP128, IORING_OP_URING_CMD128) take two: such an SQE
+// cannot start in the ring's last slot, so [Ring.NextSqe128] fills that
+// slot with a NOP that posts no completion first, as liburing does. The
+// Sqe128 setters write all 128 bytes; [Sqe128.Cmd] is the 80 bytes of
+// command data from offset 48.
 //
 // # A registered ring index belongs to a thread
 //

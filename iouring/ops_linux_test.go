@@ -79,6 +79,8 @@ var opTests = map[Op]func(t *testing.T, r *Ring){
 	IORING_OP_FUTEX_WAITV:      testFutex,
 	IORING_OP_RECV_ZC:          testRecvZc,
 	IORING_OP_PIPE:             testPipe,
+	IORING_OP_NOP128:           testNop128,
+	IORING_OP_URING_CMD128:     testUringCmd128,
 }
 
 func TestEveryOpcode(t *testing.T) {

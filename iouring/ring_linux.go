@@ -234,9 +234,14 @@ func (r *Ring) SqeAt(i uint32) *Sqe {
 }
 
 // Sqe128At returns the 128-byte SQE in slot i&SqMask of a ring set up with
-// IORING_SETUP_SQE128 (nil for other rings).
+// IORING_SETUP_SQE128, or the one that starts at 64-byte slot i&SqMask and
+// takes slot i+1 too of a ring set up with IORING_SETUP_SQE_MIXED (Linux
+// 6.19). It is nil for other rings, and in the last slot of a mixed ring,
+// where a 128-byte SQE cannot start (the kernel fails it with EINVAL).
 func (r *Ring) Sqe128At(i uint32) *Sqe128 {
-	if r.Params.Flags&IORING_SETUP_SQE128 == 0 {
+	switch {
+	case r.Params.Flags&IORING_SETUP_SQE128 != 0:
+	case r.Params.Flags&IORING_SETUP_SQE_MIXED == 0, i&r.sqMask == r.sqMask:
 		return nil
 	}
 	return (*Sqe128)(unsafe.Pointer(r.SqeAt(i)))
@@ -289,6 +294,37 @@ func (r *Ring) NextSqe() *Sqe {
 	}
 	r.sqeNext = next + 1
 	return r.SqeAt(next)
+}
+
+// NextSqe128 returns the next free 128-byte SQE of a ring set up with
+// IORING_SETUP_SQE128 or IORING_SETUP_SQE_MIXED, for a 128-byte opcode
+// (IORING_OP_NOP128, IORING_OP_URING_CMD128, and every opcode of an SQE128
+// ring); nil when the SQ ring has no room, or the ring has neither flag.
+// In a mixed ring it takes two 64-byte slots; when the next slot is the
+// last, where a 128-byte SQE cannot start, NextSqe128 first fills it with
+// a NOP that posts no completion (IOSQE_CQE_SKIP_SUCCESS), as liburing does.
+func (r *Ring) NextSqe128() *Sqe128 {
+	if r.Params.Flags&IORING_SETUP_SQE128 != 0 {
+		return (*Sqe128)(unsafe.Pointer(r.NextSqe()))
+	}
+	if r.Params.Flags&IORING_SETUP_SQE_MIXED == 0 {
+		return nil
+	}
+	next, head := r.sqeNext, atomic.LoadUint32(r.sqHead)
+	pad := uint32(0)
+	if next&r.sqMask == r.sqMask {
+		pad = 1
+	}
+	if next+pad+2-head > r.sqEntries {
+		return nil
+	}
+	if pad != 0 {
+		s := r.SqeAt(next)
+		s.PrepNop(0, 0)
+		s.Flags = IOSQE_CQE_SKIP_SUCCESS
+	}
+	r.sqeNext = next + pad + 2
+	return (*Sqe128)(unsafe.Pointer(r.SqeAt(next + pad)))
 }
 
 // Flush publishes the SQEs NextSqe handed out and returns how many SQEs the

@@ -16,21 +16,32 @@ import (
 // Apt runs apt-get and apt-cache for one Debian architecture with an index of
 // its own under Dir, so that nothing on the host changes (no dpkg
 // --add-architecture, no package installed) and the package names are those
-// of the sources the host's apt has configured, as of this run.
+// of the sources the host's apt has configured (or of Suite), as of this run.
 type Apt struct {
-	Arch string // dpkg architecture: amd64, s390x, arm64
-	Dir  string
+	Arch  string // dpkg architecture: amd64, s390x, arm64
+	Dir   string
+	Suite string // a Debian suite read instead of the host's sources, such as trixie-backports
 }
 
+// Mirror is where a Suite's packages come from.
+const Mirror = "http://deb.debian.org/debian"
+
 func (a Apt) opts() []string {
-	return []string{
-		"-q",
-		"-o", "Dir::State::Lists=" + filepath.Join(a.Dir, "lists"),
-		"-o", "Dir::Cache=" + filepath.Join(a.Dir, "cache"),
-		"-o", "Dir::State::status=" + filepath.Join(a.Dir, "status"),
-		"-o", "APT::Architecture=" + a.Arch,
-		"-o", "APT::Architectures=" + a.Arch,
+	var src []string
+	if a.Suite != "" {
+		src = []string{
+			"-o", "Dir::Etc::SourceList=" + filepath.Join(a.Dir, "sources.list"),
+			"-o", "Dir::Etc::SourceParts=" + filepath.Join(a.Dir, "sources.list.d"),
+		}
 	}
+	return append(src,
+		"-q",
+		"-o", "Dir::State::Lists="+filepath.Join(a.Dir, "lists"),
+		"-o", "Dir::Cache="+filepath.Join(a.Dir, "cache"),
+		"-o", "Dir::State::status="+filepath.Join(a.Dir, "status"),
+		"-o", "APT::Architecture="+a.Arch,
+		"-o", "APT::Architectures="+a.Arch,
+	)
 }
 
 func (a Apt) run(dir, tool string, args ...string) (string, error) {
@@ -55,25 +66,50 @@ func (a Apt) Update() error {
 	if err := os.WriteFile(filepath.Join(a.Dir, "status"), nil, 0o644); err != nil {
 		return err
 	}
+	if a.Suite != "" {
+		// Debian's archive keyring, which apt reads by default, signs every
+		// current suite.
+		line := fmt.Sprintf("deb %s %s main\n", Mirror, a.Suite)
+		if err := os.WriteFile(filepath.Join(a.Dir, "sources.list"), []byte(line), 0o644); err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Join(a.Dir, "sources.list.d"), 0o755); err != nil {
+			return err
+		}
+	}
 	_, err := a.run(a.Dir, "apt-get", "update")
 	return err
 }
 
-// Resolve returns the kernel image package a meta-package depends on now,
-// such as linux-image-6.1.0-57-amd64 for linux-image-amd64: security
-// updates rename the package, so it is never written down.
+// Resolve returns the package that holds the kernel image a meta-package
+// depends on now, such as linux-image-6.1.0-57-amd64 for linux-image-amd64:
+// security updates rename the package, so it is never written down. Where
+// the image package holds no image but depends on a linux-binary-*
+// package (Debian's packaging from 7.x on), it returns that one.
 func (a Apt) Resolve(meta string) (string, error) {
-	out, err := a.run(a.Dir, "apt-cache", "depends", meta)
+	image, err := a.dependency(meta, "linux-image-")
+	if err != nil {
+		return "", err
+	}
+	if binary, err := a.dependency(image, "linux-binary-"); err == nil {
+		return binary, nil
+	}
+	return image, nil
+}
+
+// dependency returns the package pkg depends on whose name has prefix.
+func (a Apt) dependency(pkg, prefix string) (string, error) {
+	out, err := a.run(a.Dir, "apt-cache", "depends", pkg)
 	if err != nil {
 		return "", err
 	}
 	for _, line := range strings.Split(out, "\n") {
 		f := strings.Fields(line)
-		if len(f) == 2 && f[0] == "Depends:" && strings.HasPrefix(f[1], "linux-image-") {
+		if len(f) == 2 && f[0] == "Depends:" && strings.HasPrefix(f[1], prefix) {
 			return strings.TrimSuffix(f[1], ":"+a.Arch), nil
 		}
 	}
-	return "", fmt.Errorf("apt-cache depends %s: no linux-image dependency in:\n%s", meta, out)
+	return "", fmt.Errorf("apt-cache depends %s: no %s* dependency in:\n%s", pkg, prefix, out)
 }
 
 // Download fetches pkg's .deb into cache, unless a file of the same name and
@@ -118,7 +154,8 @@ func checkSum(file, want string) error {
 	return nil
 }
 
-// ExtractKernel reads the kernel image, boot/vmlinuz-<release>, out of a
+// ExtractKernel reads the kernel image, boot/vmlinuz-<release> (or
+// usr/lib/modules/<release>/vmlinuz, as Debian packages 7.x), out of a
 // kernel package and returns its bytes and release.
 func ExtractKernel(deb string) ([]byte, string, error) {
 	cmd := exec.Command("dpkg-deb", "--fsys-tarfile", deb)
@@ -134,10 +171,18 @@ func ExtractKernel(deb string) ([]byte, string, error) {
 	for {
 		h, err := tr.Next()
 		if err != nil {
-			return nil, "", fmt.Errorf("%s: no boot/vmlinuz-*: %v", deb, err)
+			return nil, "", fmt.Errorf("%s: no boot/vmlinuz-* or usr/lib/modules/*/vmlinuz: %v", deb, err)
 		}
 		name := strings.TrimPrefix(h.Name, "./")
-		if rel, ok := strings.CutPrefix(name, "boot/vmlinuz-"); ok && h.Typeflag == tar.TypeReg {
+		rel, ok := strings.CutPrefix(name, "boot/vmlinuz-")
+		if !ok {
+			// Debian's packaging from 7.x on: usr/lib/modules/<release>/vmlinuz.
+			if r, ok2 := strings.CutPrefix(name, "usr/lib/modules/"); ok2 {
+				rel, ok = strings.CutSuffix(r, "/vmlinuz")
+				ok = ok && !strings.Contains(rel, "/")
+			}
+		}
+		if ok && h.Typeflag == tar.TypeReg {
 			b, err := io.ReadAll(tr)
 			io.Copy(io.Discard, out)
 			return b, rel, err

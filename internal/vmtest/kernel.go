@@ -21,6 +21,7 @@ import (
 type Kernel struct {
 	Name    string   // how -kernels selects it
 	Meta    string   // Debian meta-package, resolved to the image package at run time
+	Suite   string   // the Debian suite to resolve it in; "": the host's apt sources
 	Arch    string   // dpkg architecture, and the GOARCH of /init
 	Tests   []string // GOARCHes of the test binaries run on it
 	Qemu    []string // the qemu-system command and its machine options
@@ -30,11 +31,14 @@ type Kernel struct {
 // Kernels is the matrix: Debian 12's default kernel (6.1) and its 6.12
 // kernel, each running the amd64 and 386 binaries (the amd64 kernels run
 // 32-bit programs), the big-endian s390x 6.1 kernel and the arm64 6.1
-// kernel.
+// kernel, and the newest release Debian builds, from Debian 13's backports
+// (7.3 when this was written), for the names newer than the host's kernel.
 var Kernels = []Kernel{
 	{Name: "6.1-amd64", Meta: "linux-image-amd64", Arch: "amd64", Tests: []string{"amd64", "386"},
 		Qemu: []string{"qemu-system-x86_64", "-machine", "q35"}, Console: "ttyS0"},
 	{Name: "6.12-amd64", Meta: "linux-image-6.12-amd64", Arch: "amd64", Tests: []string{"amd64", "386"},
+		Qemu: []string{"qemu-system-x86_64", "-machine", "q35"}, Console: "ttyS0"},
+	{Name: "backports-amd64", Meta: "linux-image-amd64", Suite: "trixie-backports", Arch: "amd64", Tests: []string{"amd64"},
 		Qemu: []string{"qemu-system-x86_64", "-machine", "q35"}, Console: "ttyS0"},
 	{Name: "6.1-s390x", Meta: "linux-image-s390x", Arch: "s390x", Tests: []string{"s390x"},
 		Qemu: []string{"qemu-system-s390x", "-machine", "s390-ccw-virtio"}, Console: "ttysclp0"},

@@ -164,7 +164,6 @@ var packages = []checked{
 		// x/sys binds native AIO's system call numbers and RWF_*, not
 		// linux/aio_abi.h.
 		absentPrefixes: []string{"IOCB_"},
-		absent:         []string{"RWF_DONTCACHE", "RWF_NOSIGNAL"}, // linux/fs.h 6.14 and 6.17
 		// io_pgetevents_time64 exists on 32-bit architectures only; on 64-bit
 		// ones the spec gives it io_pgetevents's numbers.
 		absentIf: map[string]func(goos, goarch string) bool{"sys_IO_PGETEVENTS_TIME64": is64},
@@ -177,10 +176,9 @@ var packages = []checked{
 			"KernelTimespec": "Timespec",
 		},
 		// x/sys binds io_uring's system call numbers, not its header.
-		absentPrefixes: []string{"IORING_", "IOSQE_", "IOU_", "IO_URING_", "IO_WQ_", "SOCKET_URING_"},
+		absentPrefixes: []string{"IORING_", "IOSQE_", "IOU_", "IO_URING_", "IO_WQ_", "SOCKET_URING_", "ZCRX_"},
 		absent: []string{
 			"POLLRDNORM", "POLLRDBAND", "POLLWRNORM", "POLLWRBAND", "POLLMSG", "POLLREMOVE", // asm/poll.h bits x/sys does not export
-			"RWF_DONTCACHE", "RWF_NOSIGNAL", // linux/fs.h 6.14 and 6.17; x/sys v0.30.0 has the older ones
 			"FUTEX2_SIZE_U8", "FUTEX2_SIZE_U16", "FUTEX2_SIZE_U32", "FUTEX2_SIZE_U64", "FUTEX2_NUMA", "FUTEX2_MPOL", "FUTEX2_PRIVATE", "FUTEX2_SIZE_MASK",
 			"SPLICE_F_FD_IN_FIXED", // io_uring's own splice flag
 		},

@@ -30,7 +30,7 @@ import (
 )
 
 var (
-	kernelsFlag  = flag.String("kernels", "6.1-amd64,6.12-amd64,6.1-s390x,6.1-arm64", "comma-separated kernels of the matrix to run (all: "+allKernels()+")")
+	kernelsFlag  = flag.String("kernels", "6.1-amd64,6.12-amd64,backports-amd64,6.1-s390x,6.1-arm64", "comma-separated kernels of the matrix to run (all: "+allKernels()+")")
 	packagesFlag = flag.String("packages", "epoll,iouring,aio,examples/seed", "comma-separated packages whose tests run")
 	cacheFlag    = flag.String("cache", "/var/tmp/eventq-vmtest", "where apt indexes and kernel packages are kept between runs")
 	outFlag      = flag.String("out", "", "where the console and each cell's output are written (default: a new directory under the cache)")
@@ -98,12 +98,16 @@ func run() error {
 		if err := k.Available(); err != nil {
 			return fmt.Errorf("%s: %v", k.Name, err)
 		}
-		apt := vmtest.Apt{Arch: k.Arch, Dir: filepath.Join(*cacheFlag, "apt-"+k.Arch)}
-		if !updated[k.Arch] {
+		dir := "apt-" + k.Arch
+		if k.Suite != "" {
+			dir += "-" + k.Suite
+		}
+		apt := vmtest.Apt{Arch: k.Arch, Dir: filepath.Join(*cacheFlag, dir), Suite: k.Suite}
+		if !updated[dir] {
 			if err := apt.Update(); err != nil {
 				return err
 			}
-			updated[k.Arch] = true
+			updated[dir] = true
 		}
 		if err := runKernel(k, apt, pkgs, out, work); err != nil {
 			return fmt.Errorf("%s: %v", k.Name, err)
