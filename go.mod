@@ -1,6 +1,6 @@
 module github.com/eventq/eventq
 
-go 1.22.0
+go 1.21.0
 
 require (
 	github.com/google/go-cmp v0.7.0

@@ -31,6 +31,7 @@ const (
 // if cb is nil, and says what it could do.
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure err is the errno (a syscall.Errno).
 //
 // C: int aio_cancel(int fildes, struct aiocb *iocb)
 //
@@ -56,6 +57,7 @@ func AioCancel(fd int, cb *Aiocb) (result CancelResult, err error) {
 // the call's own failure (EINVAL: cb is not a request).
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure err is the errno (a syscall.Errno).
 //
 // C: int aio_error(const struct aiocb *iocb)
 //
@@ -76,6 +78,7 @@ func AioError(cb *Aiocb) (code syscall.Errno, err error) {
 // request queued on it so far, and returns at once.
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure err is the errno (a syscall.Errno).
 //
 // C: int aio_fsync(int op, struct aiocb *iocb)
 //
@@ -96,6 +99,7 @@ func AioFsync(op FsyncOp, cb *Aiocb) (err error) {
 // where they are until the request completes.
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure err is the errno (a syscall.Errno).
 //
 // C: int aio_mlock(struct aiocb *iocb)
 //
@@ -116,6 +120,7 @@ func AioMlock(cb *Aiocb) (err error) {
 // where they are until the request completes.
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure err is the errno (a syscall.Errno).
 //
 // C: int aio_read(struct aiocb *iocb)
 //
@@ -136,6 +141,7 @@ func AioRead(cb *Aiocb) (err error) {
 // where they are until the request completes.
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure err is the errno (a syscall.Errno).
 //
 // C: int aio_readv(struct aiocb *iocb)
 //
@@ -156,6 +162,7 @@ func AioReadv(cb *Aiocb) (err error) {
 // the kernel holds cb no more.
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure n is -1 and err is the errno (a syscall.Errno).
 //
 // C: ssize_t aio_return(struct aiocb *iocb)
 //
@@ -181,6 +188,7 @@ func AioReturn(cb *Aiocb) (n int, err error) {
 // takes the blocking path; to poll, call AioError on each request.
 //
 // It may block, and lets the Go scheduler run other goroutines meanwhile.
+// On failure err is the errno (a syscall.Errno).
 //
 // C: int aio_suspend(const struct aiocb *const iocbs[], int niocb, const struct timespec *timeout)
 //
@@ -207,6 +215,7 @@ func AioSuspend(list []*Aiocb, timeout *unix.Timespec) (err error) {
 // It may block when timeout == nil || *timeout != (unix.Timespec{}), and then lets the Go scheduler run
 // other goroutines meanwhile; otherwise it does not block, and it
 // enters the kernel by the raw system call path.
+// On failure n is -1 and err is the errno (a syscall.Errno).
 //
 // C: ssize_t aio_waitcomplete(struct aiocb **iocbp, struct timespec *timeout)
 //
@@ -235,6 +244,7 @@ func AioWaitcomplete(cbp **Aiocb, timeout *unix.Timespec) (n int, err error) {
 // where they are until the request completes.
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure err is the errno (a syscall.Errno).
 //
 // C: int aio_write(struct aiocb *iocb)
 //
@@ -255,6 +265,7 @@ func AioWrite(cb *Aiocb) (err error) {
 // where they are until the request completes.
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure err is the errno (a syscall.Errno).
 //
 // C: int aio_writev(struct aiocb *iocb)
 //
@@ -281,6 +292,7 @@ func AioWritev(cb *Aiocb) (err error) {
 // AioReturn.
 //
 // It may block, and lets the Go scheduler run other goroutines meanwhile.
+// On failure err is the errno (a syscall.Errno).
 //
 // C: int lio_listio(int mode, struct aiocb * const list[], int nent, struct sigevent *sig)
 //

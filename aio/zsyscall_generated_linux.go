@@ -18,6 +18,7 @@ import (
 // cannot be cancelled.
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure err is the errno (a syscall.Errno).
 //
 // C: int io_cancel(aio_context_t ctx_id, struct iocb *iocb, struct io_event *result)
 //
@@ -37,6 +38,7 @@ func IoCancel(ctx uintptr, iocb *Iocb, result *IoEvent) (err error) {
 // waits for them and frees the context.
 //
 // It may block, and lets the Go scheduler run other goroutines meanwhile.
+// On failure err is the errno (a syscall.Errno).
 //
 // C: int io_destroy(aio_context_t ctx_id)
 //
@@ -60,6 +62,7 @@ func IoDestroy(ctx uintptr) (err error) {
 // It may block when minNr != 0 && (timeout == nil || *timeout != (unix.Timespec{})), and then lets the Go scheduler run
 // other goroutines meanwhile; otherwise it does not block, and it
 // enters the kernel by the raw system call path.
+// On failure n is -1 and err is the errno (a syscall.Errno).
 //
 // C: int io_getevents(aio_context_t ctx_id, long min_nr, long nr, struct io_event *events, struct timespec *timeout)
 //
@@ -97,6 +100,7 @@ func IoGetevents(ctx uintptr, minNr int, events []IoEvent, timeout *unix.Timespe
 // It may block when minNr != 0 && (timeout == nil || *timeout != (KernelTimespec{})), and then lets the Go scheduler run
 // other goroutines meanwhile; otherwise it does not block, and it
 // enters the kernel by the raw system call path.
+// On failure n is -1 and err is the errno (a syscall.Errno).
 //
 // C: int io_pgetevents(aio_context_t ctx_id, long min_nr, long nr, struct io_event *events, struct __kernel_timespec *timeout, const struct __aio_sigset *usig)
 //
@@ -131,6 +135,7 @@ func IoPgetevents(ctx uintptr, minNr int, events []IoEvent, timeout *KernelTimes
 // events the kernel cannot map gives EINVAL (1<<30, seen on Linux 6.18).
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure err is the errno (a syscall.Errno).
 //
 // C: int io_setup(unsigned int nr_events, aio_context_t *ctx_idp)
 //
@@ -153,6 +158,7 @@ func IoSetup(nrEvents uint32) (ctx uintptr, err error) {
 // block: file systems without non-blocking support do some I/O inline.
 //
 // It may block, and lets the Go scheduler run other goroutines meanwhile.
+// On failure n is -1 and err is the errno (a syscall.Errno).
 //
 // C: int io_submit(aio_context_t ctx_id, long nr, struct iocb **iocbpp)
 //

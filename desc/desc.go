@@ -92,8 +92,12 @@ type Call struct {
 	Unless []string `json:"blocks_unless,omitempty"`
 	// Cloexec names the close-on-exec flag always added to the flags argument.
 	Cloexec string `json:"cloexec,omitempty"`
-	Man     string `json:"man"`     // page(section)
-	ManURL  string `json:"man_url"` // where to read it
+	// ForkLock: the system cannot create the descriptor close-on-exec, so
+	// the call holds syscall.ForkLock for reading around it and an fcntl(2)
+	// that sets FD_CLOEXEC (a fuzzer sees two system calls).
+	ForkLock bool   `json:"forklock,omitempty"`
+	Man      string `json:"man"`     // page(section)
+	ManURL   string `json:"man_url"` // where to read it
 }
 
 // Arg is one parameter or result of a Call.

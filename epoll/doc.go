@@ -58,6 +58,29 @@
 // needed when one event's handler closes an object whose event is later in
 // the same batch.
 //
+// # Pointers in the event data
+//
+// The data is kept as the kernel has it: EpollEvent.Data is the C union's
+// eight bytes, not a Go pointer, for three reasons that hold for any Go
+// program:
+//   - The garbage collector does not see what the kernel keeps. Once
+//     EpollCtl returns, the kernel's copy is the only one; an object whose
+//     pointer was stored there and is not referenced elsewhere may be freed
+//     while its events still arrive.
+//   - On amd64 and 386 struct epoll_event is packed, so the data starts at
+//     byte 4 of the event: a pointer read back from there is misaligned.
+//     Converting it with unsafe fails under -race (checkptr: "misaligned
+//     pointer conversion"), whatever the code around it does.
+//   - Turning an integer back into a pointer is not one of unsafe.Pointer's
+//     valid patterns, pinned object or not.
+//
+// golang.org/x/sys/unix's EpollEvent has the same layout (Fd and Pad, two
+// int32s), so this is no step back from it. What is safe: an integer token
+// (EventU64, SetU64) that indexes a table of your objects, which keeps
+// them reachable, or the descriptor itself (EventFd, SetFd); add a
+// generation to the token when slots are reused (examples/epoll-stale).
+// Example_objectTable shows the pattern.
+//
 // # Signals
 //
 // A signalfd reads only the signals that are blocked in the thread they are

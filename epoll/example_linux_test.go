@@ -60,3 +60,51 @@ func ExampleSigset() {
 	fmt.Println(set.IsMember(unix.SIGUSR1), set.IsMember(unix.SIGINT))
 	// Output: true false
 }
+
+// Name each registered object by an index into a table of Go objects, never
+// by a pointer in the event data: the table keeps the objects reachable,
+// and the event carries only the index.
+func Example_objectTable() {
+	type conn struct {
+		name string
+		fd   int
+	}
+	var table []*conn // the index is the token
+	register := func(ep int, c *conn) error {
+		table = append(table, c)
+		return epoll.EpollCtl(ep, epoll.EPOLL_CTL_ADD, c.fd, epoll.EventU64(epoll.EPOLLIN, uint64(len(table)-1)))
+	}
+
+	ep, err := epoll.EpollCreate1(0)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer unix.Close(ep)
+	for _, name := range []string{"first", "second"} {
+		efd, err := epoll.Eventfd(0, epoll.EFD_NONBLOCK)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer unix.Close(efd)
+		if err := register(ep, &conn{name: name, fd: efd}); err != nil {
+			log.Fatal(err)
+		}
+	}
+	if err := epoll.EventfdWrite(table[1].fd, 1); err != nil {
+		log.Fatal(err)
+	}
+
+	events := make([]epoll.EpollEvent, 4)
+	n, err := epoll.EpollWait(ep, events, 1000)
+	for err == unix.EINTR {
+		n, err = epoll.EpollWait(ep, events, 1000)
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, e := range events[:n] {
+		c := table[e.U64()]
+		fmt.Println(c.name, e.Events)
+	}
+	// Output: second EPOLLIN
+}

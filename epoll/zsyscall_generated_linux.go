@@ -14,6 +14,7 @@ import (
 // EpollCreate1 calls epoll_create1(2) and returns a new epoll descriptor.
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure epfd is -1 and err is the errno (a syscall.Errno).
 // The new descriptor is close-on-exec: EPOLL_CLOEXEC is always added to flags.
 //
 // C: int epoll_create1(int flags)
@@ -37,6 +38,7 @@ func EpollCreate1(flags CreateFlags) (epfd int, err error) {
 // Data bytes: store an integer token there, never a Go pointer.
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure err is the errno (a syscall.Errno).
 //
 // C: int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event)
 //
@@ -60,6 +62,7 @@ func EpollCtl(epfd int, op CtlOp, fd int, event *EpollEvent) (err error) {
 // with the EPIOCGPARAMS ioctl(2) (Linux 6.9).
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure err is the errno (a syscall.Errno).
 //
 // C: int ioctl(int epfd, EPIOCGPARAMS, struct epoll_params *params)
 //
@@ -87,6 +90,7 @@ func EpollGetParams(epfd int, params *EpollParams) (err error) {
 // It may block when timeout != 0, and then lets the Go scheduler run
 // other goroutines meanwhile; otherwise it does not block, and it
 // enters the kernel by the raw system call path.
+// On failure n is -1 and err is the errno (a syscall.Errno).
 //
 // C: int epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int timeout, const sigset_t *sigmask)
 //
@@ -122,6 +126,7 @@ func EpollPwait(epfd int, events []EpollEvent, timeout int, sigmask *Sigset) (n 
 // It may block when timeout == nil || *timeout != (KernelTimespec{}), and then lets the Go scheduler run
 // other goroutines meanwhile; otherwise it does not block, and it
 // enters the kernel by the raw system call path.
+// On failure n is -1 and err is the errno (a syscall.Errno).
 //
 // C: int epoll_pwait2(int epfd, struct epoll_event *events, int maxevents, const struct timespec *timeout, const sigset_t *sigmask)
 //
@@ -158,6 +163,7 @@ func EpollPwait2(epfd int, events []EpollEvent, timeout *KernelTimespec, sigmask
 // EPERM: a budget above 64 without CAP_NET_ADMIN.
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure err is the errno (a syscall.Errno).
 //
 // C: int ioctl(int epfd, EPIOCSPARAMS, const struct epoll_params *params)
 //
@@ -186,6 +192,7 @@ func EpollSetParams(epfd int, params *EpollParams) (err error) {
 // It may block when timeout != 0, and then lets the Go scheduler run
 // other goroutines meanwhile; otherwise it does not block, and it
 // enters the kernel by the raw system call path.
+// On failure n is -1 and err is the errno (a syscall.Errno).
 //
 // C: int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout)
 //
@@ -218,6 +225,7 @@ func EpollWait(epfd int, events []EpollEvent, timeout int) (n int, err error) {
 // eventfd whose 64-bit counter starts at initval.
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure fd is -1 and err is the errno (a syscall.Errno).
 // The new descriptor is close-on-exec: EFD_CLOEXEC is always added to flags.
 //
 // C: int eventfd(unsigned int initval, int flags)
@@ -241,6 +249,7 @@ func Eventfd(initval uint32, flags EventfdFlags) (fd int, err error) {
 // the counter is zero unless the eventfd is non-blocking (then EAGAIN).
 //
 // It may block, and lets the Go scheduler run other goroutines meanwhile.
+// On failure err is the errno (a syscall.Errno).
 //
 // C: int eventfd_read(int fd, eventfd_t *value)
 //
@@ -266,6 +275,7 @@ func EventfdRead(fd int) (value uint64, err error) {
 // value 0xffffffffffffffff gives EINVAL.
 //
 // It may block, and lets the Go scheduler run other goroutines meanwhile.
+// On failure err is the errno (a syscall.Errno).
 //
 // C: int eventfd_write(int fd, eventfd_t value)
 //
@@ -291,6 +301,7 @@ func EventfdWrite(fd int, value uint64) (err error) {
 // may move to a thread whose mask is different.
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure err is the errno (a syscall.Errno).
 //
 // C: int rt_sigprocmask(int how, const sigset_t *set, sigset_t *oldset, size_t sigsetsize)
 //
@@ -313,6 +324,7 @@ func RtSigprocmask(how SigmaskHow, set *Sigset, oldset *Sigset) (err error) {
 // the usual way instead.
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure newfd is -1 and err is the errno (a syscall.Errno).
 // The new descriptor is close-on-exec: SFD_CLOEXEC is always added to flags.
 //
 // C: int signalfd(int fd, const sigset_t *mask, int flags)
@@ -342,6 +354,7 @@ func Signalfd(fd int, mask *Sigset, flags SignalfdFlags) (newfd int, err error) 
 // gives EINVAL from the kernel.
 //
 // It may block, and lets the Go scheduler run other goroutines meanwhile.
+// On failure n is -1 and err is the errno (a syscall.Errno).
 //
 // C: ssize_t read(int fd, struct signalfd_siginfo *buf, size_t count)
 //
@@ -367,6 +380,7 @@ func SignalfdRead(fd int, infos []SignalfdSiginfo) (n int, err error) {
 // TimerfdCreate calls timerfd_create(2) and returns a new timer descriptor.
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure fd is -1 and err is the errno (a syscall.Errno).
 // The new descriptor is close-on-exec: TFD_CLOEXEC is always added to flags.
 //
 // C: int timerfd_create(int clockid, int flags)
@@ -390,6 +404,7 @@ func TimerfdCreate(clockid ClockID, flags TimerfdFlags) (fd int, err error) {
 // the interval it was last given.
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure err is the errno (a syscall.Errno).
 //
 // C: int timerfd_gettime(int fd, struct itimerspec *curr_value)
 //
@@ -414,6 +429,7 @@ func TimerfdGettime(fd int, currValue *unix.ItimerSpec) (err error) {
 // timerfd_gettime on 64-bit architectures).
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure err is the errno (a syscall.Errno).
 //
 // C: int timerfd_gettime64(int fd, struct __kernel_itimerspec *curr_value)
 //
@@ -440,6 +456,7 @@ func TimerfdGettime64(fd int, currValue *KernelItimerspec) (err error) {
 // when the clock is set.
 //
 // It may block, and lets the Go scheduler run other goroutines meanwhile.
+// On failure err is the errno (a syscall.Errno).
 //
 // C: ssize_t read(int fd, uint64_t *buf, size_t count)
 //
@@ -467,6 +484,7 @@ func TimerfdRead(fd int) (expirations uint64, err error) {
 // Linux 6.18 with a 386 program).
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure err is the errno (a syscall.Errno).
 //
 // C: int ioctl(int fd, TFD_IOC_SET_TICKS, const uint64_t *ticks)
 //
@@ -492,6 +510,7 @@ func TimerfdSetTicks(fd int, ticks uint64) (err error) {
 // 386, arm, mips and mipsle the seconds are 32-bit.
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure err is the errno (a syscall.Errno).
 //
 // C: int timerfd_settime(int fd, int flags, const struct itimerspec *new_value, struct itimerspec *old_value)
 //
@@ -518,6 +537,7 @@ func TimerfdSettime(fd int, flags TimerfdSettimeFlags, newValue *unix.ItimerSpec
 // timerfd_settime itself.
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure err is the errno (a syscall.Errno).
 //
 // C: int timerfd_settime64(int fd, int flags, const struct __kernel_itimerspec *new_value, struct __kernel_itimerspec *old_value)
 //

@@ -123,7 +123,7 @@ func (m *Model) renderCall(c *Call) string {
 	cond := blockCond(c.Block)
 	var b strings.Builder
 	b.WriteString(m.callDoc(c, cond))
-	if m.Libc == "" {
+	if m.Libc == "" && !c.ForkLock {
 		// The wrapper and the syscall package's entry points it calls fit
 		// in the stack guard (the linker checks): no stack check needed.
 		b.WriteString("//\n//go:nosplit\n")
@@ -141,6 +141,9 @@ func (m *Model) renderCall(c *Call) string {
 		fmt.Fprintf(&b, "if %s {\n%s}\n", strings.Join(checks, " || "), fail("unix.EINVAL"))
 	}
 	b.WriteString(prelude)
+	if c.ForkLock {
+		b.WriteString("syscall.ForkLock.RLock()\ndefer syscall.ForkLock.RUnlock()\n")
+	}
 
 	nargs, raw, entry := entryPoints(m.Libc != "", len(args))
 	path := c.Block.Kind
@@ -175,8 +178,20 @@ func (m *Model) renderCall(c *Call) string {
 	if c.Ret != nil {
 		fmt.Fprintf(&b, "%s = %s\n", c.Ret.Name, retValue(c))
 	}
+	if c.ForkLock {
+		fmt.Fprintf(&b, "if _, err = unix.FcntlInt(uintptr(%[1]s), unix.F_SETFD, unix.FD_CLOEXEC); err != nil {\nunix.Close(%[1]s)\n%[1]s = -1\n}\n", c.Ret.Name)
+	}
 	b.WriteString("return\n}\n")
 	return b.String()
+}
+
+// failDoc says what a system or libc call returns on failure: its int
+// result -1, as in C, and the errno (syscall.Errno) as err.
+func failDoc(c *Call) string {
+	if c.Ret != nil && c.Ret.Type == "int" {
+		return fmt.Sprintf("// On failure %s is -1 and err is the errno (a syscall.Errno).\n", c.Ret.Name)
+	}
+	return "// On failure err is the errno (a syscall.Errno).\n"
 }
 
 // callDoc is the doc comment of a system or libc call: the spec's doc, then
@@ -214,8 +229,18 @@ func (m *Model) callDoc(c *Call, cond string) string {
 			"// other goroutines meanwhile; otherwise it does not block, and it\n"+
 			"// enters the kernel by the raw system call path.\n", cond)
 	}
+	if c.DLL == "" {
+		b.WriteString(failDoc(c))
+	}
 	if c.Cloexec != "" {
 		fmt.Fprintf(&b, "// The new descriptor is close-on-exec: %s is always added to flags.\n", c.Cloexec)
+	}
+	if c.ForkLock {
+		b.WriteString("// The system has no close-on-exec form of the call: it is made with\n" +
+			"// syscall.ForkLock held for reading, and the new descriptor gets\n" +
+			"// FD_CLOEXEC by fcntl(2) before the lock is let go, so that no fork and\n" +
+			"// exec in another goroutine inherits it; if that fcntl fails, the\n" +
+			"// descriptor is closed and its error returned.\n")
 	}
 	if c.CProto != "" {
 		fmt.Fprintf(&b, "//\n// C: %s\n", c.CProto)

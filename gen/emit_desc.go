@@ -64,7 +64,7 @@ func (m *Model) describeCall(c *Call) desc.Call {
 			lens[a.Param] = "bytes"
 		}
 	}
-	dc := desc.Call{Name: c.Name, C: c.CProto, Syscall: c.Entry, DLL: c.DLL, Cloexec: c.Cloexec,
+	dc := desc.Call{Name: c.Name, C: c.CProto, Syscall: c.Entry, DLL: c.DLL, Cloexec: c.Cloexec, ForkLock: c.ForkLock,
 		Man: c.Man, ManURL: m.manURL(c.Man), Blocks: c.Block.Kind}
 	if c.Block.Kind == "unless" {
 		dc.Blocks = "unless-zero-timeout"
@@ -147,8 +147,12 @@ func descGo(d *desc.Package, jsonName string) string {
 	}
 	b.WriteString("},\nCalls: []desc.Call{\n")
 	for _, c := range d.Calls {
-		fmt.Fprintf(&b, "{Name: %q, C: %q, Syscall: %q, Blocks: %q, Cloexec: %q, Man: %q, ManURL: %q,\n",
-			c.Name, c.C, c.Syscall, c.Blocks, c.Cloexec, c.Man, c.ManURL)
+		forklock := ""
+		if c.ForkLock {
+			forklock = "ForkLock: true, "
+		}
+		fmt.Fprintf(&b, "{Name: %q, C: %q, Syscall: %q, Blocks: %q, Cloexec: %q, %sMan: %q, ManURL: %q,\n",
+			c.Name, c.C, c.Syscall, c.Blocks, c.Cloexec, forklock, c.Man, c.ManURL)
 		if c.DLL != "" {
 			fmt.Fprintf(&b, "DLL: %q,\n", c.DLL)
 		}

@@ -278,6 +278,8 @@ func TestSpecErrors(t *testing.T) {
 		{"setter path through a non-struct", st + "setter S P\n\tdoc P.\n\tA.B = 1\n", "t.spec:15: setter P: A.B is not a field or view of S"},
 		{"view of an array of structs", st + "\tview V [2]S 0\n", "t.spec:13: view V: unknown field type \"S\""},
 		{"halves of an array", st + "\tview V [1]uint32 0 halves\n", "t.spec:13: view V: halves needs a 32-bit type, not an array"},
+		{"forklock without a descriptor result", sys + "call R\n\tgo (fd int) ()\n\tsys read(fd)\n\tforklock\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:8: call R: forklock is for a system or libc call whose int result is a descriptor (fd), without cloexec"},
+		{"forklock with words", sys + "call R\n\tgo () (fd int)\n\tfd fd:x\n\tsys read()\n\tforklock yes\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:12: call R: forklock takes no words"},
 		{"setter field twice", st + "setter S P\n\tdoc P.\n\tA = 1\n\tA = 2\n", "t.spec:16: setter P: A assigned twice"},
 		{"setter bad value", st + "setter S P\n\tdoc P.\n\tA = x\n", "t.spec:15: setter P: A = x: not a constant of the spec or an integer"},
 		{"setter bad type", st + "setter S P\n\tdoc P.\n\tA a map[int]int\n", "t.spec:15: setter P: \"map[int]int\" is not a Go type"},

@@ -28,7 +28,7 @@ func TestKqueueOnHost(t *testing.T) {
 	}
 	for _, goos := range kqueueSystems {
 		t.Run(goos, func(t *testing.T) {
-			runOnHost(t, goos, []string{"kqueue"}, "TestString", "TestValues", "TestEV_SET")
+			runOnHost(t, goos, []string{"kqueue"}, "TestString", "TestValues", "TestEV_SET", "TestChange")
 		})
 	}
 }

@@ -28,9 +28,15 @@ type Call struct {
 	Ret     *Param // the result the return value goes to, if any
 	RetRule Ret
 	Cloexec string // a constant always ORed into the argument of its type
-	DLL     string // Windows: the System32 DLL Entry is in
-	Fail    string // Windows: "zero" or "ntstatus"
-	Clear   []*Param
+	// ForkLock: the call makes a descriptor (its int result) that the
+	// system cannot create close-on-exec; the wrapper holds
+	// syscall.ForkLock for reading around the call and an fcntl(2) that
+	// sets FD_CLOEXEC, so that no fork and exec in another goroutine sees
+	// it in between, and closes it if the fcntl fails.
+	ForkLock bool
+	DLL      string // Windows: the System32 DLL Entry is in
+	Fail     string // Windows: "zero" or "ntstatus"
+	Clear    []*Param
 }
 
 // Param is a Go parameter or result.
@@ -101,7 +107,7 @@ type Ret struct {
 // here, and the emitters work from the result (a test counts the calls).
 var parseExpr = parser.ParseExpr
 
-var callAttrs = []string{"c", "go", "sys", "block", "ret", "cloexec", "man", "fd", "out", "dll", "fail", "failclear", "doc"}
+var callAttrs = []string{"c", "go", "sys", "block", "ret", "cloexec", "forklock", "man", "fd", "out", "dll", "fail", "failclear", "doc"}
 
 func (b *builder) call(n *Node) error {
 	if err := b.blockHead(n, "call NAME"); err != nil {
@@ -144,6 +150,12 @@ func (b *builder) call(n *Node) error {
 		return ""
 	}
 	c.CProto, c.Man, c.DLL, c.Fail, c.Cloexec = rest("c"), rest("man"), rest("dll"), rest("fail"), rest("cloexec")
+	if a := attrs["forklock"]; a != nil {
+		if len(a.Words) != 1 {
+			return a.Pos.errorf("call %s: forklock takes no words", c.Name)
+		}
+		c.ForkLock = true
+	}
 	steps := []func(*Call, map[string]*Node) error{b.signature, b.fds, b.outs, b.sys, b.block, b.ret, b.windows}
 	for _, step := range steps {
 		if err := step(c, attrs); err != nil {
@@ -423,6 +435,8 @@ func (b *builder) windows(c *Call, attrs map[string]*Node) error {
 		return c.Pos.errorf("call %s: a DLL call needs fail zero or fail ntstatus, and only a DLL call has fail", c.Name)
 	case c.DLL != "" && c.Cloexec != "":
 		return c.Pos.errorf("call %s: a DLL call takes no cloexec", c.Name)
+	case c.ForkLock && (c.DLL != "" || c.Cloexec != "" || c.Ret == nil || c.Ret.Type != "int" || c.Ret.FD == ""):
+		return c.Pos.errorf("call %s: forklock is for a system or libc call whose int result is a descriptor (fd), without cloexec", c.Name)
 	case c.Fail == "ntstatus" && (c.Ret == nil || c.Ret.Type != "windows.NTStatus"):
 		return c.Pos.errorf("call %s: fail ntstatus needs a first result of type windows.NTStatus", c.Name)
 	}

@@ -87,7 +87,7 @@ func TestTCP(t *testing.T) {
 	started(t, "ConnectEx", err)
 
 	// The two packets come in either order.
-	for range 2 {
+	for iter := 0; iter < 2; iter++ {
 		_, key, ov, err := GetQueuedCompletionStatus(port, wait)
 		if err != nil {
 			t.Fatalf("waiting for accept and connect: %v", err)
@@ -115,7 +115,7 @@ func TestTCP(t *testing.T) {
 
 	// The client's send and the server's receive complete in either order.
 	var got string
-	for range 2 {
+	for iter := 0; iter < 2; iter++ {
 		bytes, key, ov, err := GetQueuedCompletionStatus(port, wait)
 		if err != nil {
 			t.Fatalf("waiting for send and receive: %v", err)

@@ -53,7 +53,7 @@ func BenchmarkNopBatch32(b *testing.B) {
 //go:noinline
 func nopBatches(b *testing.B, r *Ring) {
 	for done := 0; done < b.N; done += 32 {
-		for i := range 32 {
+		for i := 0; i < 32; i++ {
 			r.NextSqe().PrepNop(0, uint64(i))
 		}
 		reapN(b, r, 32)
@@ -78,7 +78,7 @@ func BenchmarkNopRoundTrip(b *testing.B) {
 		r := newRing(b, 64, nil)
 		b.ReportAllocs()
 		b.ResetTimer()
-		for i := range b.N {
+		for i := 0; i < b.N; i++ {
 			r.NextSqe().PrepNop(0, uint64(i))
 			reapN(b, r, 1)
 		}
@@ -94,7 +94,7 @@ func BenchmarkRead4KBatch32(b *testing.B) {
 		b.ReportAllocs()
 		b.ResetTimer()
 		for done := 0; done < b.N; done += 32 {
-			for i := range 32 {
+			for i := 0; i < 32; i++ {
 				r.NextSqe().PrepRead(int32(fd), buf[i*4096:(i+1)*4096], uint64(i)*4096, 0, uint64(i))
 			}
 			reapN(b, r, 32)

@@ -110,7 +110,7 @@ func Example_linkTimeout() {
 	read.PrepRead(int32(p[0]), mem, ^uint64(0), 0, 10)
 	read.Flags |= iouring.IOSQE_IO_LINK
 	r.NextSqe().PrepLinkTimeout(&ts[0], 0, 11)
-	for range 2 {
+	for iter := 0; iter < 2; iter++ {
 		c := wait(r)
 		fmt.Printf("token %d: %v\n", c.UserData, unix.Errno(-c.Res))
 	}

@@ -91,7 +91,7 @@ func submitWait(t testing.TB, r *Ring, want int) []Cqe {
 		}
 	}
 	out := make([]Cqe, 0, want)
-	for range want {
+	for iter := 0; iter < want; iter++ {
 		out = append(out, *r.PeekCqe())
 		r.CqAdvance(1)
 	}

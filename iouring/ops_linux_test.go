@@ -221,7 +221,7 @@ func testPoll(t *testing.T, r *Ring) {
 	// Multishot, then an update of its user_data, then removal.
 	r.NextSqe().PrepPollAdd(int32(rd), POLLIN, IORING_POLL_ADD_MULTI, 2)
 	r.Submit()
-	for i := range 2 {
+	for i := 0; i < 2; i++ {
 		unix.Write(wr, []byte("y"))
 		c := submitWait(t, r, 1)[0]
 		if c.UserData != 2 || c.Flags&IORING_CQE_F_MORE == 0 || PollMask(c.Res)&POLLIN == 0 {
@@ -383,7 +383,7 @@ func testAcceptConnect(t *testing.T, r *Ring) {
 	// Multishot accept: two connections, one request.
 	r.NextSqe().PrepAccept(int32(lfd), nil, nil, unix.SOCK_CLOEXEC, IORING_ACCEPT_MULTISHOT, 3)
 	r.Submit()
-	for i := range 2 {
+	for i := 0; i < 2; i++ {
 		c, _ := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 		defer unix.Close(c)
 		if err := unix.Connect(c, addr); err != nil {
@@ -550,7 +550,7 @@ func testSendRecv(t *testing.T, r *Ring) {
 	}
 	defer br.Unregister()
 	pool := alloc(t, 4*32)
-	for i := range 4 {
+	for i := 0; i < 4; i++ {
 		br.Add(pool[i*32:(i+1)*32], uint16(i), i)
 	}
 	br.Advance(4)
@@ -817,7 +817,7 @@ func testReadMultishot(t *testing.T, r *Ring) {
 	}
 	defer br.Unregister()
 	pool := alloc(t, 4*16)
-	for i := range 4 {
+	for i := 0; i < 4; i++ {
 		br.Add(pool[i*16:(i+1)*16], uint16(i), i)
 	}
 	br.Advance(4)

@@ -29,7 +29,6 @@ type Ring struct {
 	Params Params // as io_uring_setup filled it
 
 	sqRing, cqRing, sqes []byte // the mappings (cqRing is sqRing with IORING_FEAT_SINGLE_MMAP); nil for caller memory
-	mapped               bool
 
 	sqHead, sqTail, sqFlags, sqDropped *uint32
 	sqMask, sqEntries                  uint32

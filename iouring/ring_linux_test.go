@@ -40,7 +40,7 @@ func TestSetupCloseOnExecAndFeatures(t *testing.T) {
 
 func TestNopBatch(t *testing.T) {
 	r := newRing(t, 32, nil)
-	for i := range 32 {
+	for i := 0; i < 32; i++ {
 		s := r.NextSqe()
 		if s == nil {
 			t.Fatalf("NextSqe %d: nil with %d entries", i, r.SqEntries())
@@ -152,7 +152,7 @@ func TestCqOverflowNoDrop(t *testing.T) {
 	}
 	const total = 12
 	for i := 0; i < total; i += 4 {
-		for j := range 4 {
+		for j := 0; j < 4; j++ {
 			r.NextSqe().PrepNop(0, uint64(i+j))
 		}
 		if _, err := r.Submit(); err != nil {
@@ -248,7 +248,7 @@ func TestNoSQArrayAndBigEntries(t *testing.T) {
 			if (r.SqArray() == nil) != (flags&IORING_SETUP_NO_SQARRAY != 0) {
 				t.Fatalf("SqArray nil = %v with %v", r.SqArray() == nil, flags)
 			}
-			for i := range 6 { // wraps around the 4 slots
+			for i := 0; i < 6; i++ { // wraps around the 4 slots
 				r.NextSqe().PrepNop(0, uint64(i))
 				if c := submitWait(t, r, 1)[0]; c.UserData != uint64(i) {
 					t.Fatalf("cqe %d: %+v", i, c)
@@ -476,7 +476,7 @@ func TestBufRingTailStore(t *testing.T) {
 	defer Free(bufs)
 	b := &BufRing{bufs: bufs, mask: 7}
 	data := alloc(t, 64)
-	for i := range 3 {
+	for i := 0; i < 3; i++ {
 		b.Add(data[i*8:i*8+8], uint16(0x1234+i), i)
 	}
 	b.Advance(3)

@@ -181,7 +181,7 @@ func newMixedRing(t *testing.T) *Ring {
 func testNop128(t *testing.T, _ *Ring) {
 	r := newMixedRing(t)
 	// Slots 0..5 with 64-byte NOPs and 6..7 with a NOP128.
-	for i := range 6 {
+	for i := 0; i < 6; i++ {
 		r.NextSqe().PrepNop(0, uint64(10+i))
 	}
 	r.NextSqe128().PrepNop128(0, 100)
@@ -191,7 +191,7 @@ func testNop128(t *testing.T, _ *Ring) {
 	}
 	// Seven 64-byte NOPs take slots 0..6 of the second lap: the next free
 	// slot is the last, which NextSqe128 pads before a NOP128 in 0..1.
-	for i := range 7 {
+	for i := 0; i < 7; i++ {
 		r.NextSqe().PrepNop(0, uint64(20+i))
 	}
 	submitWait(t, r, 7)
@@ -323,8 +323,8 @@ func TestQuery(t *testing.T) {
 func TestSqRewind(t *testing.T) {
 	needs(t, IORING_SETUP_SQ_REWIND)
 	r := newRing(t, 8, &Params{Flags: IORING_SETUP_NO_SQARRAY | IORING_SETUP_SQ_REWIND})
-	for round := range 2 {
-		for i := range uint32(3) {
+	for round := 0; round < 2; round++ {
+		for i := uint32(0); i < uint32(3); i++ {
 			r.SqeAt(i).PrepNop(0, uint64(10*round)+uint64(i))
 		}
 		if n, err := IoUringEnter(r.Fd, 3, 3, IORING_ENTER_GETEVENTS, nil); err != nil || n != 3 {

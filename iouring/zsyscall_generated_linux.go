@@ -23,6 +23,7 @@ import (
 // It may block when (flags&IORING_ENTER_GETEVENTS != 0 || flags&IORING_ENTER_SQ_WAIT != 0) && (minComplete != 0 || flags&IORING_ENTER_SQ_WAIT != 0), and then lets the Go scheduler run
 // other goroutines meanwhile; otherwise it does not block, and it
 // enters the kernel by the raw system call path.
+// On failure n is -1 and err is the errno (a syscall.Errno).
 //
 // C: int io_uring_enter(unsigned int fd, unsigned int to_submit, unsigned int min_complete, unsigned int flags, sigset_t *sig, size_t sz)
 //
@@ -60,6 +61,7 @@ func IoUringEnter(fd int, toSubmit uint32, minComplete uint32, flags EnterFlags,
 // It may block when (flags&IORING_ENTER_GETEVENTS != 0 || flags&IORING_ENTER_SQ_WAIT != 0) && (minComplete != 0 || flags&IORING_ENTER_SQ_WAIT != 0), and then lets the Go scheduler run
 // other goroutines meanwhile; otherwise it does not block, and it
 // enters the kernel by the raw system call path.
+// On failure n is -1 and err is the errno (a syscall.Errno).
 //
 // C: int io_uring_enter2(unsigned int fd, unsigned int to_submit, unsigned int min_complete, unsigned int flags, struct io_uring_getevents_arg *arg, size_t sz)
 //
@@ -96,6 +98,7 @@ func IoUringEnterArg(fd int, toSubmit uint32, minComplete uint32, flags EnterFla
 // opcode, fd is a registered ring index.
 //
 // It may block, and lets the Go scheduler run other goroutines meanwhile.
+// On failure ret is -1 and err is the errno (a syscall.Errno).
 //
 // C: int io_uring_register(unsigned int fd, unsigned int opcode, void *arg, unsigned int nr_args)
 //
@@ -124,6 +127,7 @@ func IoUringRegister(fd int, opcode RegisterOp, arg unsafe.Pointer, nrArgs uint3
 // descriptor is always close-on-exec.
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure fd is -1 and err is the errno (a syscall.Errno).
 //
 // C: int io_uring_setup(u32 entries, struct io_uring_params *p)
 //

@@ -51,8 +51,10 @@
 //
 // # Changes and events
 //
-// A change is a Kevent_t, built one of two ways, which fill the same fields
-// (see the package example):
+// A change is a Kevent_t, built one of three ways, which fill the same
+// fields (see the package example):
+//
+//	changes = append(changes, kqueue.Change(fd, kqueue.EVFILT_READ, kqueue.EV_ADD, 0, 0, token))
 //
 //	var ev kqueue.Kevent_t
 //	kqueue.EV_SET(&ev, fd, kqueue.EVFILT_USER, kqueue.EV_ADD, kqueue.NOTE_FFCOPY|5, 0, token)
@@ -60,9 +62,12 @@
 //	changes = append(changes, kqueue.Kevent_t{Ident: uintptr(fd), Filter: kqueue.EVFILT_READ,
 //		Flags: kqueue.EV_ADD, Udata: token})
 //
-// EV_SET, like the C macro, sets every field and zeroes the rest; its ident
+// Change returns the value (no variable to fill, no allocation) and EV_SET,
+// like the C macro, fills one; both set every field and zero the rest; their
+// ident
 // takes a descriptor as the calls return it (an int), and its fflags any of
-// the filter's Note types, so neither needs a conversion. A composite literal
+// the filter's Note types, so neither needs a conversion; an event's Fd
+// method reads the descriptor back as an int. A composite literal
 // names the fields instead; they have the same names and types on every
 // system (Ident uintptr, Filter, Flags, Fflags uint32, Data int64, Udata
 // uintptr; FreeBSD adds Ext), so there Ident takes uintptr(fd) and Fflags
@@ -79,34 +84,37 @@
 //
 // # Descriptors
 //
-// Kqueue's descriptor is not close-on-exec. FreeBSD has Kqueuex, which always
-// adds KQUEUE_CLOEXEC (FreeBSD 13.3 and 14.0; ENOSYS before; a queue is not
-// inherited by fork(2) unless KQUEUE_CPONFORK, FreeBSD 15.1, asks); NetBSD and
-// OpenBSD have Kqueue1, which always adds O_CLOEXEC. macOS and DragonFly have
-// neither: there, create the queue and set FD_CLOEXEC while holding
-// syscall.ForkLock for reading, as package os does for such calls, so that
-// no fork and exec in another goroutine sees the descriptor in between:
-//
-//	syscall.ForkLock.RLock()
-//	kq, err := kqueue.Kqueue()
-//	if err == nil {
-//		unix.CloseOnExec(kq)
-//	}
-//	syscall.ForkLock.RUnlock()
-//
-// A kqueue is never inherited by a child of fork(2), close-on-exec or not.
+// KqueueCloexec, on every system, returns a close-on-exec queue the best
+// way that system allows: kqueuex(KQUEUE_CLOEXEC) on FreeBSD (13.3, 14.0 and
+// later; ENOSYS before), kqueue1(O_CLOEXEC) on NetBSD and OpenBSD, and on
+// macOS and DragonFly, which have neither, kqueue(2) then fcntl(2) with
+// FD_CLOEXEC while holding syscall.ForkLock for reading, as package os does
+// for such calls, so that no fork and exec in another goroutine sees the
+// descriptor in between. Use it rather than Kqueue, whose descriptor is
+// inherited across exec. Kqueuex (FreeBSD) and Kqueue1 (NetBSD, OpenBSD)
+// take flags of their own and always add the close-on-exec one. On FreeBSD
+// a queue is not inherited by fork(2) unless KQUEUE_CPONFORK (15.1) asks;
+// on the other systems never.
 //
 // # Udata
 //
 // The kernel keeps a registered event's Udata and hands it back with every
-// event, unread. Go's garbage collector does not see it, which is why Udata is
-// a uintptr here, not a pointer: store an integer token there (an index into
-// a table of your objects, with a generation that changes when a slot is
-// reused, as examples/kqueue-stale shows). If you must store a pointer, the
-// object must stay reachable from Go and must not move until the event is
-// deleted: pin it with runtime.Pinner, store uintptr(unsafe.Pointer(p)), and
-// unpin it only after EV_DELETE (or the event's EV_ONESHOT delivery). Never
-// turn a Udata back into a pointer unless it was pinned that way.
+// event, unread. Go's garbage collector does not see the kernel's copy,
+// which is why Udata is a uintptr here, as the kernel has it (a pointer-sized
+// integer), not a pointer. golang.org/x/sys/unix makes it a *byte on
+// darwin, dragonfly, freebsd and openbsd (so the collector sees the copy in
+// your Kevent_t, but not the kernel's) and an integer on netbsd.
+//
+// What is safe: store an integer token there, an index into a table of your
+// objects (the table keeps them reachable), with a generation that changes
+// when a slot is reused, as Example_generationToken and examples/kqueue-stale
+// show; or the descriptor itself, which Kevent_t.Fd reads back. What is not:
+// a Go pointer stored as an integer and turned back into one. If you must,
+// the object must stay reachable from Go and must not move until the event
+// is deleted: pin it with runtime.Pinner, store uintptr(unsafe.Pointer(p)),
+// and unpin it only after EV_DELETE (or the event's EV_ONESHOT delivery);
+// even then the conversion back is outside unsafe.Pointer's valid patterns,
+// and go vet says so.
 //
 // # Differences from older releases
 //

@@ -20,7 +20,7 @@ import (
 // change is built either with EV_SET or as a composite literal, as
 // golang.org/x/sys users write it; both fill the same fields.
 func Example() {
-	kq, err := kqueue.Kqueue() // Kqueuex or Kqueue1, where the system has one, are close-on-exec
+	kq, err := kqueue.KqueueCloexec() // close-on-exec, the best way each system allows
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -33,13 +33,16 @@ func Example() {
 	defer w.Close()
 	fd := int(r.Fd())
 
-	// The function form: the descriptor and the note go in as they are.
-	var ev kqueue.Kevent_t
-	kqueue.EV_SET(&ev, fd, kqueue.EVFILT_READ, kqueue.EV_ADD|kqueue.EV_CLEAR, 0, 0, 1)
-	// The same change as a literal: Ident is a uintptr, Fflags a uint32.
+	// The value form, one expression: the descriptor and the note go in as
+	// they are.
+	ev := kqueue.Change(fd, kqueue.EVFILT_READ, kqueue.EV_ADD|kqueue.EV_CLEAR, 0, 0, 1)
+	// The same change with EV_SET, and as a literal (Ident is a uintptr,
+	// Fflags a uint32, as in golang.org/x/sys).
+	var set kqueue.Kevent_t
+	kqueue.EV_SET(&set, fd, kqueue.EVFILT_READ, kqueue.EV_ADD|kqueue.EV_CLEAR, 0, 0, 1)
 	lit := kqueue.Kevent_t{Ident: uintptr(fd), Filter: kqueue.EVFILT_READ, Flags: kqueue.EV_ADD | kqueue.EV_CLEAR, Udata: 1}
-	if ev != lit {
-		log.Fatal("the two forms differ")
+	if ev != set || ev != lit {
+		log.Fatal("the three forms differ")
 	}
 	if _, err := kqueue.Kevent(kq, []kqueue.Kevent_t{ev}, nil, nil); err != nil {
 		log.Fatal(err)
@@ -56,7 +59,7 @@ func Example() {
 			log.Fatal(err)
 		}
 		for _, e := range events[:n] {
-			fmt.Printf("%v: %d bytes to read, token %d\n", e.Filter, e.Data, e.Udata)
+			fmt.Printf("%v: %d bytes to read on fd %d, token %d\n", e.Filter, e.Data, e.Fd(), e.Udata)
 		}
 		return
 	}

@@ -65,6 +65,29 @@ func TestEV_SET(t *testing.T) {
 	}
 }
 
+// Change is EV_SET's value form: the same bytes, every other field zero,
+// in one expression with a descriptor and a Note as they come; Fd reads the
+// descriptor back. gen's TestKqueueOnHost runs it for each system's types.
+func TestChange(t *testing.T) {
+	fd := 9
+	var want Kevent_t
+	raw := unsafe.Slice((*byte)(unsafe.Pointer(&want)), unsafe.Sizeof(want))
+	for i := range raw {
+		raw[i] = 0xa5
+	}
+	EV_SET(&want, fd, EVFILT_USER, EV_ADD|EV_ONESHOT, NOTE_TRIGGER, 5, 0x77)
+	changes := append([]Kevent_t(nil), Change(fd, EVFILT_USER, EV_ADD|EV_ONESHOT, NOTE_TRIGGER, 5, 0x77))
+	if changes[0] != want {
+		t.Fatalf("Change = %+v; EV_SET gives %+v", changes[0], want)
+	}
+	if got := changes[0].Fd(); got != fd {
+		t.Fatalf("Fd() = %d; want %d", got, fd)
+	}
+	if n := testing.AllocsPerRun(100, func() { want = Change(fd, EVFILT_READ, EV_ADD, 0, 0, 1) }); n != 0 {
+		t.Fatalf("Change allocates %v times; want 0", n)
+	}
+}
+
 // bits returns an integer field's bits, sign-extended from a signed type.
 func bits(v reflect.Value) uint64 {
 	if v.CanInt() {

@@ -126,6 +126,11 @@ func Description() desc.Package {
 					{Name: "kq", GoType: "int", Kind: "fd", FD: "kqueue", Type: "", Dir: "out", Len: ""},
 				},
 			},
+			{Name: "KqueueCloexec", C: "int kqueue(void)", Syscall: "kqueue", Blocks: "never", Cloexec: "", ForkLock: true, Man: "kqueue(2)", ManURL: "https://developer.apple.com/library/archive/documentation/System/Conceptual/ManPages_iPhoneOS/man2/kqueue.2.html",
+				Results: []desc.Arg{
+					{Name: "kq", GoType: "int", Kind: "fd", FD: "kqueue", Type: "", Dir: "out", Len: ""},
+				},
+			},
 			{Name: "Kevent", C: "int kevent(int kq, const struct kevent *changelist, int nchanges, struct kevent *eventlist, int nevents, const struct timespec *timeout)", Syscall: "kevent", Blocks: "unless-zero-timeout", Cloexec: "", Man: "kqueue(2)", ManURL: "https://developer.apple.com/library/archive/documentation/System/Conceptual/ManPages_iPhoneOS/man2/kqueue.2.html",
 				Unless: []string{"eventlist empty", "timeout zero"},
 				Args: []desc.Arg{

@@ -85,6 +85,11 @@ func Description() desc.Package {
 					{Name: "kq", GoType: "int", Kind: "fd", FD: "kqueue", Type: "", Dir: "out", Len: ""},
 				},
 			},
+			{Name: "KqueueCloexec", C: "int kqueue(void)", Syscall: "kqueue", Blocks: "never", Cloexec: "", ForkLock: true, Man: "kqueue(2)", ManURL: "https://man.dragonflybsd.org/?command=kqueue&section=2",
+				Results: []desc.Arg{
+					{Name: "kq", GoType: "int", Kind: "fd", FD: "kqueue", Type: "", Dir: "out", Len: ""},
+				},
+			},
 			{Name: "Kevent", C: "int kevent(int kq, const struct kevent *changelist, int nchanges, struct kevent *eventlist, int nevents, const struct timespec *timeout)", Syscall: "kevent", Blocks: "unless-zero-timeout", Cloexec: "", Man: "kevent(2)", ManURL: "https://man.dragonflybsd.org/?command=kevent&section=2",
 				Unless: []string{"eventlist empty", "timeout zero"},
 				Args: []desc.Arg{

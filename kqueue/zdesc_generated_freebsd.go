@@ -123,6 +123,11 @@ func Description() desc.Package {
 					{Name: "kq", GoType: "int", Kind: "fd", FD: "kqueue", Type: "", Dir: "out", Len: ""},
 				},
 			},
+			{Name: "KqueueCloexec", C: "int kqueuex(u_int flags)", Syscall: "kqueuex", Blocks: "never", Cloexec: "", Man: "kqueue(2)", ManURL: "https://man.freebsd.org/cgi/man.cgi?query=kqueue&sektion=2&manpath=FreeBSD+15.0-RELEASE",
+				Results: []desc.Arg{
+					{Name: "kq", GoType: "int", Kind: "fd", FD: "kqueue", Type: "", Dir: "out", Len: ""},
+				},
+			},
 			{Name: "Kevent", C: "int kevent(int kq, const struct kevent *changelist, int nchanges, struct kevent *eventlist, int nevents, const struct timespec *timeout)", Syscall: "kevent", Blocks: "unless-zero-timeout", Cloexec: "", Man: "kevent(2)", ManURL: "https://man.freebsd.org/cgi/man.cgi?query=kevent&sektion=2&manpath=FreeBSD+15.0-RELEASE",
 				Unless: []string{"eventlist empty", "timeout zero"},
 				Args: []desc.Arg{

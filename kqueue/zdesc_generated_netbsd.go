@@ -106,6 +106,11 @@ func Description() desc.Package {
 					{Name: "kq", GoType: "int", Kind: "fd", FD: "kqueue", Type: "", Dir: "out", Len: ""},
 				},
 			},
+			{Name: "KqueueCloexec", C: "int kqueue1(int flags)", Syscall: "kqueue1", Blocks: "never", Cloexec: "", Man: "kqueue(2)", ManURL: "https://man.netbsd.org/NetBSD-10.0/kqueue.2",
+				Results: []desc.Arg{
+					{Name: "kq", GoType: "int", Kind: "fd", FD: "kqueue", Type: "", Dir: "out", Len: ""},
+				},
+			},
 			{Name: "Kevent", C: "int kevent(int kq, const struct kevent *changelist, size_t nchanges, struct kevent *eventlist, size_t nevents, const struct timespec *timeout)", Syscall: "kevent", Blocks: "unless-zero-timeout", Cloexec: "", Man: "kevent(2)", ManURL: "https://man.netbsd.org/NetBSD-10.0/kevent.2",
 				Unless: []string{"eventlist empty", "timeout zero"},
 				Args: []desc.Arg{

@@ -107,6 +107,11 @@ func Description() desc.Package {
 					{Name: "kq", GoType: "int", Kind: "fd", FD: "kqueue", Type: "", Dir: "out", Len: ""},
 				},
 			},
+			{Name: "KqueueCloexec", C: "int kqueue1(int flags)", Syscall: "kqueue1", Blocks: "never", Cloexec: "", Man: "kqueue(2)", ManURL: "https://man.openbsd.org/OpenBSD-7.8/kqueue.2",
+				Results: []desc.Arg{
+					{Name: "kq", GoType: "int", Kind: "fd", FD: "kqueue", Type: "", Dir: "out", Len: ""},
+				},
+			},
 			{Name: "Kevent", C: "int kevent(int kq, const struct kevent *changelist, int nchanges, struct kevent *eventlist, int nevents, const struct timespec *timeout)", Syscall: "kevent", Blocks: "unless-zero-timeout", Cloexec: "", Man: "kevent(2)", ManURL: "https://man.openbsd.org/OpenBSD-7.8/kevent.2",
 				Unless: []string{"eventlist empty", "timeout zero"},
 				Args: []desc.Arg{

@@ -46,6 +46,7 @@ var libc_kqueue_trampoline_addr uintptr
 // It calls kevent in /usr/lib/libSystem.B.dylib. It may block when len(eventlist) > 0 && (timeout == nil || *timeout != (unix.Timespec{})), and then
 // lets the Go scheduler run other goroutines meanwhile; otherwise it does
 // not block, and keeps its thread from the scheduler.
+// On failure n is -1 and err is the errno (a syscall.Errno).
 //
 // C: int kevent(int kq, const struct kevent *changelist, int nchanges, struct kevent *eventlist, int nevents, const struct timespec *timeout)
 //
@@ -78,6 +79,7 @@ func Kevent(kq int, changelist []Kevent_t, eventlist []Kevent_t, timeout *unix.T
 // It calls kevent64 in /usr/lib/libSystem.B.dylib. It may block when len(eventlist) > 0 && flags&KEVENT_FLAG_IMMEDIATE == 0 && (timeout == nil || *timeout != (unix.Timespec{}));
 // it always lets the Go scheduler run other goroutines meanwhile, as Go
 // before 1.26 has no raw path for a C function of more than six arguments.
+// On failure n is -1 and err is the errno (a syscall.Errno).
 //
 // C: int kevent64(int kq, const struct kevent64_s *changelist, int nchanges, struct kevent64_s *eventlist, int nevents, unsigned int flags, const struct timespec *timeout)
 //
@@ -103,6 +105,7 @@ func Kevent64(kq int, changelist []Kevent64_s, eventlist []Kevent64_s, flags Kev
 //
 // It does not block: it calls kqueue in /usr/lib/libSystem.B.dylib without handing its thread to
 // the Go scheduler.
+// On failure kq is -1 and err is the errno (a syscall.Errno).
 //
 // C: int kqueue(void)
 //
@@ -115,5 +118,40 @@ func Kqueue() (kq int, err error) {
 		return
 	}
 	kq = int(r0)
+	return
+}
+
+// KqueueCloexec returns a new kernel event queue whose descriptor is
+// close-on-exec. macOS has no close-on-exec form of kqueue(2), so it
+// calls kqueue(2) and then fcntl(2) with FD_CLOEXEC, under
+// syscall.ForkLock. Every system this package supports has KqueueCloexec,
+// each the best way it allows.
+//
+// It does not block: it calls kqueue in /usr/lib/libSystem.B.dylib without handing its thread to
+// the Go scheduler.
+// On failure kq is -1 and err is the errno (a syscall.Errno).
+// The system has no close-on-exec form of the call: it is made with
+// syscall.ForkLock held for reading, and the new descriptor gets
+// FD_CLOEXEC by fcntl(2) before the lock is let go, so that no fork and
+// exec in another goroutine inherits it; if that fcntl fails, the
+// descriptor is closed and its error returned.
+//
+// C: int kqueue(void)
+//
+// See https://developer.apple.com/library/archive/documentation/System/Conceptual/ManPages_iPhoneOS/man2/kqueue.2.html
+func KqueueCloexec() (kq int, err error) {
+	syscall.ForkLock.RLock()
+	defer syscall.ForkLock.RUnlock()
+	r0, _, e1 := syscall_rawSyscall6(libc_kqueue_trampoline_addr, 0, 0, 0, 0, 0, 0)
+	if e1 != 0 {
+		kq = -1
+		err = e1
+		return
+	}
+	kq = int(r0)
+	if _, err = unix.FcntlInt(uintptr(kq), unix.F_SETFD, unix.FD_CLOEXEC); err != nil {
+		unix.Close(kq)
+		kq = -1
+	}
 	return
 }

@@ -25,6 +25,7 @@ const (
 // It may block when len(eventlist) > 0 && (timeout == nil || *timeout != (unix.Timespec{})), and then lets the Go scheduler run
 // other goroutines meanwhile; otherwise it does not block, and it
 // enters the kernel by the raw system call path.
+// On failure n is -1 and err is the errno (a syscall.Errno).
 //
 // C: int kevent(int kq, const struct kevent *changelist, int nchanges, struct kevent *eventlist, int nevents, const struct timespec *timeout)
 //
@@ -57,6 +58,7 @@ func Kevent(kq int, changelist []Kevent_t, eventlist []Kevent_t, timeout *unix.T
 // has no close-on-exec variant: see the package documentation.
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure kq is -1 and err is the errno (a syscall.Errno).
 //
 // C: int kqueue(void)
 //
@@ -71,5 +73,39 @@ func Kqueue() (kq int, err error) {
 		return
 	}
 	kq = int(r0)
+	return
+}
+
+// KqueueCloexec returns a new kernel event queue whose descriptor is
+// close-on-exec. DragonFly has no close-on-exec form of kqueue(2), so it
+// calls kqueue(2) and then fcntl(2) with FD_CLOEXEC, under
+// syscall.ForkLock. Every system this package supports has KqueueCloexec,
+// each the best way it allows.
+//
+// It does not block: it enters the kernel by the raw system call path.
+// On failure kq is -1 and err is the errno (a syscall.Errno).
+// The system has no close-on-exec form of the call: it is made with
+// syscall.ForkLock held for reading, and the new descriptor gets
+// FD_CLOEXEC by fcntl(2) before the lock is let go, so that no fork and
+// exec in another goroutine inherits it; if that fcntl fails, the
+// descriptor is closed and its error returned.
+//
+// C: int kqueue(void)
+//
+// See https://man.dragonflybsd.org/?command=kqueue&section=2
+func KqueueCloexec() (kq int, err error) {
+	syscall.ForkLock.RLock()
+	defer syscall.ForkLock.RUnlock()
+	r0, _, e1 := syscall.RawSyscall(sys_KQUEUE, 0, 0, 0)
+	if e1 != 0 {
+		kq = -1
+		err = e1
+		return
+	}
+	kq = int(r0)
+	if _, err = unix.FcntlInt(uintptr(kq), unix.F_SETFD, unix.FD_CLOEXEC); err != nil {
+		unix.Close(kq)
+		kq = -1
+	}
 	return
 }

@@ -26,6 +26,7 @@ const (
 // It may block when len(eventlist) > 0 && (timeout == nil || *timeout != (unix.Timespec{})), and then lets the Go scheduler run
 // other goroutines meanwhile; otherwise it does not block, and it
 // enters the kernel by the raw system call path.
+// On failure n is -1 and err is the errno (a syscall.Errno).
 //
 // C: int kevent(int kq, const struct kevent *changelist, int nchanges, struct kevent *eventlist, int nevents, const struct timespec *timeout)
 //
@@ -58,6 +59,7 @@ func Kevent(kq int, changelist []Kevent_t, eventlist []Kevent_t, timeout *unix.T
 // descriptor is not close-on-exec: prefer Kqueuex.
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure kq is -1 and err is the errno (a syscall.Errno).
 //
 // C: int kqueue(void)
 //
@@ -75,10 +77,35 @@ func Kqueue() (kq int, err error) {
 	return
 }
 
+// KqueueCloexec returns a new kernel event queue whose descriptor is
+// close-on-exec, by kqueuex(2) with KQUEUE_CLOEXEC: FreeBSD 13.3, 14.0 and
+// later (ENOSYS before). Every system this package supports has
+// KqueueCloexec, each the best way it allows.
+//
+// It does not block: it enters the kernel by the raw system call path.
+// On failure kq is -1 and err is the errno (a syscall.Errno).
+//
+// C: int kqueuex(u_int flags)
+//
+// See https://man.freebsd.org/cgi/man.cgi?query=kqueue&sektion=2&manpath=FreeBSD+15.0-RELEASE
+//
+//go:nosplit
+func KqueueCloexec() (kq int, err error) {
+	r0, _, e1 := syscall.RawSyscall(sys_KQUEUEX, uintptr(KQUEUE_CLOEXEC), 0, 0)
+	if e1 != 0 {
+		kq = -1
+		err = e1
+		return
+	}
+	kq = int(r0)
+	return
+}
+
 // Kqueuex calls kqueuex(2) (FreeBSD 13.3, 14.0 and later; ENOSYS before)
 // and returns a new kernel event queue.
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure kq is -1 and err is the errno (a syscall.Errno).
 // The new descriptor is close-on-exec: KQUEUE_CLOEXEC is always added to flags.
 //
 // C: int kqueuex(u_int flags)

@@ -27,6 +27,7 @@ const (
 // It may block when len(eventlist) > 0 && (timeout == nil || *timeout != (unix.Timespec{})), and then lets the Go scheduler run
 // other goroutines meanwhile; otherwise it does not block, and it
 // enters the kernel by the raw system call path.
+// On failure n is -1 and err is the errno (a syscall.Errno).
 //
 // C: int kevent(int kq, const struct kevent *changelist, size_t nchanges, struct kevent *eventlist, size_t nevents, const struct timespec *timeout)
 //
@@ -62,6 +63,7 @@ func Kevent(kq int, changelist []Kevent_t, eventlist []Kevent_t, timeout *unix.T
 // It may block when len(eventlist) > 0 && (timeout == nil || *timeout != (unix.Timespec{})), and then lets the Go scheduler run
 // other goroutines meanwhile; otherwise it does not block, and it
 // enters the kernel by the raw system call path.
+// On failure n is -1 and err is the errno (a syscall.Errno).
 //
 // C: int kevent(int kq, const struct kevent *changelist, size_t nchanges, struct kevent *eventlist, size_t nevents, const struct timespec *timeout)
 //
@@ -94,6 +96,7 @@ func Kevent11(kq int, changelist []Kevent11_t, eventlist []Kevent11_t, timeout *
 // descriptor is not close-on-exec: prefer Kqueue1.
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure kq is -1 and err is the errno (a syscall.Errno).
 //
 // C: int kqueue(void)
 //
@@ -115,6 +118,7 @@ func Kqueue() (kq int, err error) {
 // kernel event queue.
 //
 // It does not block: it enters the kernel by the raw system call path.
+// On failure kq is -1 and err is the errno (a syscall.Errno).
 // The new descriptor is close-on-exec: O_CLOEXEC is always added to flags.
 //
 // C: int kqueue1(int flags)
@@ -124,6 +128,30 @@ func Kqueue() (kq int, err error) {
 //go:nosplit
 func Kqueue1(flags CreateFlags) (kq int, err error) {
 	r0, _, e1 := syscall.RawSyscall(sys_KQUEUE1, uintptr(flags|O_CLOEXEC), 0, 0)
+	if e1 != 0 {
+		kq = -1
+		err = e1
+		return
+	}
+	kq = int(r0)
+	return
+}
+
+// KqueueCloexec returns a new kernel event queue whose descriptor is
+// close-on-exec, by kqueue1(2) with O_CLOEXEC (NetBSD 6.0 and later).
+// Every system this package supports has KqueueCloexec, each the best way
+// it allows.
+//
+// It does not block: it enters the kernel by the raw system call path.
+// On failure kq is -1 and err is the errno (a syscall.Errno).
+//
+// C: int kqueue1(int flags)
+//
+// See https://man.netbsd.org/NetBSD-10.0/kqueue.2
+//
+//go:nosplit
+func KqueueCloexec() (kq int, err error) {
+	r0, _, e1 := syscall.RawSyscall(sys_KQUEUE1, uintptr(O_CLOEXEC), 0, 0)
 	if e1 != 0 {
 		kq = -1
 		err = e1

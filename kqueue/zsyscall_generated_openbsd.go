@@ -43,6 +43,7 @@ var libc_kqueue1_trampoline_addr uintptr
 // It calls kevent in libc.so. It may block when len(eventlist) > 0 && (timeout == nil || *timeout != (unix.Timespec{})), and then
 // lets the Go scheduler run other goroutines meanwhile; otherwise it does
 // not block, and keeps its thread from the scheduler.
+// On failure n is -1 and err is the errno (a syscall.Errno).
 //
 // C: int kevent(int kq, const struct kevent *changelist, int nchanges, struct kevent *eventlist, int nevents, const struct timespec *timeout)
 //
@@ -74,6 +75,7 @@ func Kevent(kq int, changelist []Kevent_t, eventlist []Kevent_t, timeout *unix.T
 //
 // It does not block: it calls kqueue in libc.so without handing its thread to
 // the Go scheduler.
+// On failure kq is -1 and err is the errno (a syscall.Errno).
 //
 // C: int kqueue(void)
 //
@@ -97,6 +99,7 @@ func Kqueue() (kq int, err error) {
 //
 // It does not block: it calls kqueue1 in libc.so without handing its thread to
 // the Go scheduler.
+// On failure kq is -1 and err is the errno (a syscall.Errno).
 // The new descriptor is close-on-exec: O_CLOEXEC is always added to flags.
 //
 // C: int kqueue1(int flags)
@@ -104,6 +107,30 @@ func Kqueue() (kq int, err error) {
 // See https://man.openbsd.org/OpenBSD-7.8/kqueue.2
 func Kqueue1(flags CreateFlags) (kq int, err error) {
 	r0, _, e1 := syscall_rawSyscall6(libc_kqueue1_trampoline_addr, uintptr(flags|O_CLOEXEC), 0, 0, 0, 0, 0)
+	if e1 != 0 {
+		kq = -1
+		err = e1
+		return
+	}
+	kq = int(r0)
+	return
+}
+
+// KqueueCloexec returns a new kernel event queue whose descriptor is
+// close-on-exec, by libc's kqueue1(2) with O_CLOEXEC, as OpenBSD 7.8 has
+// it (a program that calls it does not load on a release whose libc lacks
+// kqueue1). Every system this package supports has KqueueCloexec, each
+// the best way it allows.
+//
+// It does not block: it calls kqueue1 in libc.so without handing its thread to
+// the Go scheduler.
+// On failure kq is -1 and err is the errno (a syscall.Errno).
+//
+// C: int kqueue1(int flags)
+//
+// See https://man.openbsd.org/OpenBSD-7.8/kqueue.2
+func KqueueCloexec() (kq int, err error) {
+	r0, _, e1 := syscall_rawSyscall6(libc_kqueue1_trampoline_addr, uintptr(O_CLOEXEC), 0, 0, 0, 0, 0)
 	if e1 != 0 {
 		kq = -1
 		err = e1

@@ -100,7 +100,8 @@ func measure(server func(ln int, stop *atomic.Bool) error, conns, size int, dur 
 	errs := make([]error, conns)
 	start := make(chan struct{})
 	var deadline time.Time
-	for i := range conns {
+	for i := 0; i < conns; i++ {
+		i := i // each goroutine its own i (the module declares Go 1.21)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -136,7 +137,7 @@ func measure(server func(ln int, stop *atomic.Bool) error, conns, size int, dur 
 	wg.Wait()
 	elapsed := time.Since(t0)
 	var all []time.Duration
-	for i := range conns {
+	for i := 0; i < conns; i++ {
 		if errs[i] != nil {
 			return result{}, fmt.Errorf("client %d: %w", i, errs[i])
 		}

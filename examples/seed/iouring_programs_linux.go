@@ -380,7 +380,7 @@ func iouringEcho(w io.Writer) error {
 		return err
 	}
 	buffer := func(id uint16) []byte { return pool[int(id)*bufSize : int(id+1)*bufSize] }
-	for i := range nbufs {
+	for i := 0; i < nbufs; i++ {
 		br.Add(buffer(uint16(i)), uint16(i), i)
 	}
 	br.Advance(nbufs)
@@ -399,7 +399,8 @@ func iouringEcho(w io.Writer) error {
 	var wg sync.WaitGroup
 	echoes := make([]string, clients)
 	errs := make([]error, clients)
-	for i := range clients {
+	for i := 0; i < clients; i++ {
+		i := i // each goroutine its own i (the module declares Go 1.21)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -458,7 +459,7 @@ func iouringEcho(w io.Writer) error {
 		}
 	}
 	<-done
-	for i := range clients {
+	for i := 0; i < clients; i++ {
 		if errs[i] != nil {
 			return fmt.Errorf("client %d: %w", i, errs[i])
 		}

@@ -146,7 +146,7 @@ func kqueueSignal(w io.Writer) error {
 	if err := kreg(kq, int(unix.SIGUSR1), kqueue.EVFILT_SIGNAL, kqueue.EV_ADD|kqueue.EV_CLEAR, 0); err != nil {
 		return err
 	}
-	for range 2 {
+	for iter := 0; iter < 2; iter++ {
 		if err := unix.Kill(unix.Getpid(), unix.SIGUSR1); err != nil {
 			return err
 		}
@@ -291,7 +291,8 @@ func kqueueEcho(w io.Writer) error {
 	}
 	const clients = 2
 	results := make(chan error, clients)
-	for i := range clients {
+	for i := 0; i < clients; i++ {
+		i := i // each goroutine its own i (the module declares Go 1.21)
 		go func() {
 			c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
 			if err != nil {
@@ -345,7 +346,7 @@ func kqueueEcho(w io.Writer) error {
 			}
 		}
 	}
-	for range clients {
+	for iter := 0; iter < clients; iter++ {
 		if err := <-results; err != nil {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 var funcs = []any{
 	desc.Bits,
 	desc.FromJSON,
+	(*kqueue.Kevent_t).Fd,
 	kqueue.Description,
 	kqueue.Filter.String,
 	kqueue.FilterValues,
@@ -23,6 +24,7 @@ var funcs = []any{
 	kqueue.KeventFlags.String,
 	kqueue.KeventFlagsValues,
 	kqueue.Kqueue,
+	kqueue.KqueueCloexec,
 	kqueue.NoteProc.String,
 	kqueue.NoteProcValues,
 	kqueue.NoteRW.String,

@@ -13,6 +13,7 @@ import (
 var funcs = []any{
 	desc.Bits,
 	desc.FromJSON,
+	(*kqueue.Kevent_t).Fd,
 	kqueue.Description,
 	kqueue.Filter.String,
 	kqueue.FilterValues,
@@ -20,6 +21,7 @@ var funcs = []any{
 	kqueue.FlagsValues,
 	kqueue.Kevent,
 	kqueue.Kqueue,
+	kqueue.KqueueCloexec,
 	kqueue.NoteProc.String,
 	kqueue.NoteProcValues,
 	kqueue.NoteRW.String,

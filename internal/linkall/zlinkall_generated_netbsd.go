@@ -13,6 +13,7 @@ import (
 var funcs = []any{
 	desc.Bits,
 	desc.FromJSON,
+	(*kqueue.Kevent_t).Fd,
 	kqueue.CreateFlags.String,
 	kqueue.CreateFlagsValues,
 	kqueue.Description,
@@ -24,6 +25,7 @@ var funcs = []any{
 	kqueue.Kevent11,
 	kqueue.Kqueue,
 	kqueue.Kqueue1,
+	kqueue.KqueueCloexec,
 	kqueue.NoteProc.String,
 	kqueue.NoteProcValues,
 	kqueue.NoteRW.String,

@@ -13,6 +13,7 @@ import (
 var funcs = []any{
 	desc.Bits,
 	desc.FromJSON,
+	(*kqueue.Kevent_t).Fd,
 	kqueue.CreateFlags.String,
 	kqueue.CreateFlagsValues,
 	kqueue.Description,
@@ -23,6 +24,7 @@ var funcs = []any{
 	kqueue.Kevent,
 	kqueue.Kqueue,
 	kqueue.Kqueue1,
+	kqueue.KqueueCloexec,
 	kqueue.NoteDevice.String,
 	kqueue.NoteDeviceValues,
 	kqueue.NoteProc.String,
