@@ -42,6 +42,25 @@ func (m *Model) renderWinCall(c *Call) string {
 	}
 	fmt.Fprintf(&b, "// It calls %s in %s, looked up on first use: where\n"+
 		"// Windows lacks it, the call returns the lookup error.\n", c.Entry, c.DLL)
+	switch c.Fail {
+	case "zero":
+		var cleared []string
+		for _, r := range c.Clear {
+			cleared = append(cleared, r.Name)
+		}
+		if c.Ret != nil {
+			cleared = append([]string{c.Ret.Name}, cleared...)
+		}
+		fmt.Fprintf(&b, "// On failure (%s returned FALSE or NULL) err is GetLastError's error,\n"+
+			"// a syscall.Errno", c.Entry)
+		if len(cleared) > 0 {
+			fmt.Fprintf(&b, ", and %s zero", strings.Join(cleared, ", "))
+		}
+		b.WriteString(".\n")
+	case "ntstatus":
+		fmt.Fprintf(&b, "// On failure (an NTSTATUS that is not a success) err is that status, a\n"+
+			"// windows.NTStatus, which %s also holds.\n", c.Ret.Name)
+	}
 	if c.CProto != "" {
 		fmt.Fprintf(&b, "//\n// C: %s\n", c.CProto)
 	}

@@ -76,6 +76,8 @@ var (
 // It does not block.
 // It calls CancelIo in kernel32.dll, looked up on first use: where
 // Windows lacks it, the call returns the lookup error.
+// On failure (CancelIo returned FALSE or NULL) err is GetLastError's error,
+// a syscall.Errno.
 //
 // C: BOOL CancelIo(HANDLE hFile)
 //
@@ -100,6 +102,8 @@ func CancelIo(file windows.Handle) (err error) {
 // It does not block.
 // It calls CancelIoEx in kernel32.dll, looked up on first use: where
 // Windows lacks it, the call returns the lookup error.
+// On failure (CancelIoEx returned FALSE or NULL) err is GetLastError's error,
+// a syscall.Errno.
 //
 // C: BOOL CancelIoEx(HANDLE hFile, LPOVERLAPPED lpOverlapped)
 //
@@ -121,6 +125,8 @@ func CancelIoEx(file windows.Handle, overlapped *windows.Overlapped) (err error)
 // It does not block.
 // It calls CancelWaitableTimer in kernel32.dll, looked up on first use: where
 // Windows lacks it, the call returns the lookup error.
+// On failure (CancelWaitableTimer returned FALSE or NULL) err is GetLastError's error,
+// a syscall.Errno.
 //
 // C: BOOL CancelWaitableTimer(HANDLE hTimer)
 //
@@ -145,6 +151,8 @@ func CancelWaitableTimer(timer windows.Handle) (err error) {
 // It does not block.
 // It calls CreateIoCompletionPort in kernel32.dll, looked up on first use: where
 // Windows lacks it, the call returns the lookup error.
+// On failure (CreateIoCompletionPort returned FALSE or NULL) err is GetLastError's error,
+// a syscall.Errno, and port zero.
 //
 // C: HANDLE CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCompletionPort, ULONG_PTR CompletionKey, DWORD NumberOfConcurrentThreads)
 //
@@ -169,6 +177,8 @@ func CreateIoCompletionPort(file windows.Handle, existingPort windows.Handle, ke
 // It does not block.
 // It calls CreateWaitableTimerExW in kernel32.dll, looked up on first use: where
 // Windows lacks it, the call returns the lookup error.
+// On failure (CreateWaitableTimerExW returned FALSE or NULL) err is GetLastError's error,
+// a syscall.Errno, and timer zero.
 //
 // C: HANDLE CreateWaitableTimerExW(LPSECURITY_ATTRIBUTES lpTimerAttributes, LPCWSTR lpTimerName, DWORD dwFlags, DWORD dwDesiredAccess)
 //
@@ -193,6 +203,8 @@ func CreateWaitableTimerEx(attrs *windows.SecurityAttributes, name *uint16, flag
 // It may block; the Go scheduler runs other goroutines meanwhile.
 // It calls GetOverlappedResult in kernel32.dll, looked up on first use: where
 // Windows lacks it, the call returns the lookup error.
+// On failure (GetOverlappedResult returned FALSE or NULL) err is GetLastError's error,
+// a syscall.Errno.
 //
 // C: BOOL GetOverlappedResult(HANDLE hFile, LPOVERLAPPED lpOverlapped, LPDWORD lpNumberOfBytesTransferred, BOOL bWait)
 //
@@ -222,6 +234,8 @@ func GetOverlappedResult(file windows.Handle, overlapped *windows.Overlapped, wa
 // meanwhile.
 // It calls GetOverlappedResultEx in kernel32.dll, looked up on first use: where
 // Windows lacks it, the call returns the lookup error.
+// On failure (GetOverlappedResultEx returned FALSE or NULL) err is GetLastError's error,
+// a syscall.Errno.
 //
 // C: BOOL GetOverlappedResultEx(HANDLE hFile, LPOVERLAPPED lpOverlapped, LPDWORD lpNumberOfBytesTransferred, DWORD dwMilliseconds, BOOL bAlertable)
 //
@@ -252,6 +266,8 @@ func GetOverlappedResultEx(file windows.Handle, overlapped *windows.Overlapped, 
 // meanwhile.
 // It calls GetQueuedCompletionStatus in kernel32.dll, looked up on first use: where
 // Windows lacks it, the call returns the lookup error.
+// On failure (GetQueuedCompletionStatus returned FALSE or NULL) err is GetLastError's error,
+// a syscall.Errno.
 //
 // C: BOOL GetQueuedCompletionStatus(HANDLE CompletionPort, LPDWORD lpNumberOfBytesTransferred, PULONG_PTR lpCompletionKey, LPOVERLAPPED *lpOverlapped, DWORD dwMilliseconds)
 //
@@ -279,6 +295,8 @@ func GetQueuedCompletionStatus(port windows.Handle, timeout uint32) (bytes uint3
 // meanwhile.
 // It calls GetQueuedCompletionStatusEx in kernel32.dll, looked up on first use: where
 // Windows lacks it, the call returns the lookup error.
+// On failure (GetQueuedCompletionStatusEx returned FALSE or NULL) err is GetLastError's error,
+// a syscall.Errno, and n zero.
 //
 // C: BOOL GetQueuedCompletionStatusEx(HANDLE CompletionPort, LPOVERLAPPED_ENTRY lpCompletionPortEntries, ULONG ulCount, PULONG ulNumEntriesRemoved, DWORD dwMilliseconds, BOOL fAlertable)
 //
@@ -317,6 +335,8 @@ func GetQueuedCompletionStatusEx(port windows.Handle, entries []OverlappedEntry,
 // It does not block.
 // It calls NtAssociateWaitCompletionPacket in ntdll.dll, looked up on first use: where
 // Windows lacks it, the call returns the lookup error.
+// On failure (an NTSTATUS that is not a success) err is that status, a
+// windows.NTStatus, which status also holds.
 //
 // C: NTSTATUS NtAssociateWaitCompletionPacket(HANDLE WaitCompletionPacketHandle, HANDLE IoCompletionHandle, HANDLE TargetObjectHandle, PVOID KeyContext, PVOID ApcContext, NTSTATUS IoStatus, ULONG_PTR IoStatusInformation, PBOOLEAN AlreadySignaled)
 //
@@ -341,6 +361,8 @@ func NtAssociateWaitCompletionPacket(packet windows.Handle, port windows.Handle,
 // It does not block.
 // It calls NtCancelWaitCompletionPacket in ntdll.dll, looked up on first use: where
 // Windows lacks it, the call returns the lookup error.
+// On failure (an NTSTATUS that is not a success) err is that status, a
+// windows.NTStatus, which status also holds.
 //
 // C: NTSTATUS NtCancelWaitCompletionPacket(HANDLE WaitCompletionPacketHandle, BOOLEAN RemoveSignaledPacket)
 //
@@ -369,6 +391,8 @@ func NtCancelWaitCompletionPacket(packet windows.Handle, removeSignaled bool) (s
 // It does not block.
 // It calls NtCreateWaitCompletionPacket in ntdll.dll, looked up on first use: where
 // Windows lacks it, the call returns the lookup error.
+// On failure (an NTSTATUS that is not a success) err is that status, a
+// windows.NTStatus, which status also holds.
 //
 // C: NTSTATUS NtCreateWaitCompletionPacket(PHANDLE WaitCompletionPacketHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes)
 //
@@ -393,6 +417,8 @@ func NtCreateWaitCompletionPacket(access uint32, attrs *windows.OBJECT_ATTRIBUTE
 // It does not block.
 // It calls PostQueuedCompletionStatus in kernel32.dll, looked up on first use: where
 // Windows lacks it, the call returns the lookup error.
+// On failure (PostQueuedCompletionStatus returned FALSE or NULL) err is GetLastError's error,
+// a syscall.Errno.
 //
 // C: BOOL PostQueuedCompletionStatus(HANDLE CompletionPort, DWORD dwNumberOfBytesTransferred, ULONG_PTR dwCompletionKey, LPOVERLAPPED lpOverlapped)
 //
@@ -416,6 +442,8 @@ func PostQueuedCompletionStatus(port windows.Handle, bytes uint32, key uintptr, 
 // It does not block.
 // It calls SetFileCompletionNotificationModes in kernel32.dll, looked up on first use: where
 // Windows lacks it, the call returns the lookup error.
+// On failure (SetFileCompletionNotificationModes returned FALSE or NULL) err is GetLastError's error,
+// a syscall.Errno.
 //
 // C: BOOL SetFileCompletionNotificationModes(HANDLE FileHandle, UCHAR Flags)
 //
@@ -440,6 +468,8 @@ func SetFileCompletionNotificationModes(file windows.Handle, modes NotificationM
 // It does not block.
 // It calls SetWaitableTimer in kernel32.dll, looked up on first use: where
 // Windows lacks it, the call returns the lookup error.
+// On failure (SetWaitableTimer returned FALSE or NULL) err is GetLastError's error,
+// a syscall.Errno.
 //
 // C: BOOL SetWaitableTimer(HANDLE hTimer, const LARGE_INTEGER *lpDueTime, LONG lPeriod, PTIMERAPCROUTINE pfnCompletionRoutine, LPVOID lpArgToCompletionRoutine, BOOL fResume)
 //
