@@ -98,11 +98,14 @@
 // kernel completes an opcode it lacks with -EINVAL ([Probe] tells which it
 // has) and fails io_uring_setup with EINVAL for a setup flag it lacks.
 //
-// Measured with .ci/kernels on Debian 12's kernels (2026-12-07, amd64, arm64,
+// Measured with .ci/kernels on Debian's kernels (2026-12-07, amd64, arm64,
 // 386 programs on amd64, and s390x): 6.1's probe has the 49 opcodes up to
 // IORING_OP_SENDMSG_ZC, 6.12's the 58 up to IORING_OP_LISTEN, the host's
-// 6.18 all 63, each as the opcodes' releases say (TestOpSince checks it on
-// every kernel). On 6.1, a multishot timeout (IORING_TIMEOUT_MULTISHOT,
+// 6.18 the 63 up to IORING_OP_PIPE, and Debian 13 backports' 7.3 all 65,
+// each as the opcodes' releases say (TestOpSince checks it on every kernel);
+// the 6.19 to 7.3 names (SQE_MIXED with NOP128 and URING_CMD128,
+// SQ_REWIND, IMMEDIATE_ARG timeouts, GETSOCKNAME, cBPF filters, the SCQ and
+// ZCRX queries) were run on 7.3 only. On 6.1, a multishot timeout (IORING_TIMEOUT_MULTISHOT,
 // 6.4) and a NOP with IORING_NOP_INJECT_RESULT (6.10) complete with
 // -EINVAL. On 6.1 and 6.12, tmpfs answers an RWF_NOWAIT read with
 // EOPNOTSUPP, and 6.1's tmpfs has no user xattrs and no O_DIRECT. The
