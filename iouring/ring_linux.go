@@ -236,7 +236,7 @@ func (r *Ring) SqeAt(i uint32) *Sqe {
 // IORING_SETUP_SQE128, or the one that starts at 64-byte slot i&SqMask and
 // takes slot i+1 too of a ring set up with IORING_SETUP_SQE_MIXED (Linux
 // 6.19). It is nil for other rings, and in the last slot of a mixed ring,
-// where a 128-byte SQE cannot start (the kernel fails it with EINVAL).
+// where a 128-byte SQE cannot start: it would run past the SQE array.
 func (r *Ring) Sqe128At(i uint32) *Sqe128 {
 	switch {
 	case r.Params.Flags&IORING_SETUP_SQE128 != 0:

@@ -1462,7 +1462,7 @@ const (
 const (
 	ZCRX_CTRL_FLUSH_RQ  ZcrxCtrlOp = 0 // consume the refill queue now (since Linux 6.19)
 	ZCRX_CTRL_EXPORT    ZcrxCtrlOp = 1 // export the queue as a descriptor (ZcrxCtrl.ZcrxFd) for ZCRX_REG_IMPORT (since Linux 6.19)
-	ZCRX_CTRL_ARM_EVENT ZcrxCtrlOp = 2 // post the next event of ZcrxCtrl.EventType as a CQE (since Linux 7.2)
+	ZCRX_CTRL_ARM_EVENT ZcrxCtrlOp = 2 // arm the event ZcrxCtrl.EventType (ZcrxEventDesc says how it is reported) (since Linux 7.2)
 	ZCRX_CTRL_ADD_AREA  ZcrxCtrlOp = 3 // add the area at ZcrxCtrl.AreaPtr (since Linux 7.3)
 )
 

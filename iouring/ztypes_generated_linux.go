@@ -724,9 +724,9 @@ func (s *ZcrxCtrl) AreaPtr() uint64 { return *(*uint64)(unsafe.Add(unsafe.Pointe
 func (s *ZcrxCtrl) SetAreaPtr(v uint64) { *(*uint64)(unsafe.Add(unsafe.Pointer(s), 24)) = v }
 
 // TaskRestriction is struct io_uring_task_restriction (7.0): the header
-// of IORING_REGISTER_RESTRICTIONS with fd -1, which restricts every
-// ring the task and its children create. NrRes Restriction entries
-// follow it in memory.
+// of a list of restrictions for the rings a task creates; NrRes
+// Restriction entries follow it in memory. Not run here: how a kernel
+// takes it is the header's and the io-uring list's word only.
 type TaskRestriction struct {
 	Flags uint16 // none yet: 0
 	NrRes uint16
