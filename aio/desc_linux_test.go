@@ -1,27 +1,15 @@
 package aio
 
 import (
-	"os"
-	"runtime"
 	"testing"
 
-	"github.com/eventq/eventq/desc"
+	"github.com/eventq/eventq/internal/desctest"
 	"github.com/google/go-cmp/cmp"
 )
 
 // The JSON file, with this target's values picked out, is the Go data.
 func TestDescriptionJSON(t *testing.T) {
-	b, err := os.ReadFile("zdesc_generated_linux.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fromJSON, err := desc.FromJSON(b, runtime.GOOS+"/"+runtime.GOARCH)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(Description(), fromJSON); diff != "" {
-		t.Errorf("Description() and zdesc_generated_linux.json differ (-Go +JSON):\n%s", diff)
-	}
+	desctest.MatchesJSON(t, Description(), "zdesc_generated_linux.json")
 }
 
 // The description names the four calls and, for every opcode, a setter and

@@ -76,7 +76,11 @@ type Call struct {
 	C       string `json:"c"`       // the C prototype
 	Syscall string `json:"syscall"` // the kernel entry point it calls
 	// DLL is the Windows DLL the function Syscall names is in; "" for system calls.
-	DLL     string `json:"dll,omitempty"`
+	DLL string `json:"dll,omitempty"`
+	// Libc is the C library the function Syscall names is in, for calls
+	// made through libc (darwin, OpenBSD, illumos, Solaris); "" for system
+	// calls.
+	Libc    string `json:"libc,omitempty"`
 	Args    []Arg  `json:"args"`    // the Go parameters, in order
 	Results []Arg  `json:"results"` // the Go results, err excluded
 	// Blocks is "never" (raw path), "always" (may block), or
@@ -95,9 +99,13 @@ type Call struct {
 	// ForkLock: the system cannot create the descriptor close-on-exec, so
 	// the call holds syscall.ForkLock for reading around it and an fcntl(2)
 	// that sets FD_CLOEXEC (a fuzzer sees two system calls).
-	ForkLock bool   `json:"forklock,omitempty"`
-	Man      string `json:"man"`     // page(section)
-	ManURL   string `json:"man_url"` // where to read it
+	ForkLock bool `json:"forklock,omitempty"`
+	// MinLen are pairs "A B" of slice arguments: A must have at least as
+	// many elements as B (the C side takes one count for both), or the call
+	// fails with EINVAL without entering the kernel.
+	MinLen []string `json:"minlen,omitempty"`
+	Man    string   `json:"man"`     // page(section)
+	ManURL string   `json:"man_url"` // where to read it
 }
 
 // Arg is one parameter or result of a Call.
@@ -109,7 +117,7 @@ type Arg struct {
 	Kind string `json:"kind"`
 	// FD is the kind of descriptor (on Windows, handle) an "fd" argument
 	// takes or a result makes: "epoll", "eventfd", "timerfd", "signalfd",
-	// "kqueue", "iocp", "timer", "waitpacket", or "any".
+	// "kqueue", "iocp", "timer", "waitpacket", "eventport", or "any".
 	FD string `json:"fd,omitempty"`
 	// Type is the named type of a flags or enum argument, or the struct a
 	// pointer or slice refers to.

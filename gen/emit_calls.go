@@ -58,6 +58,9 @@ func (m *Model) callArgs(c *Call) (args, checks []string, prelude string) {
 			args = append(args, "uintptr("+a.Text+")")
 		}
 	}
+	for _, ml := range c.MinLen {
+		checks = append(checks, fmt.Sprintf("len(%s) < len(%s)", ml[0].Name, ml[1].Name))
+	}
 	return args, checks, pre.String()
 }
 
@@ -145,7 +148,7 @@ func (m *Model) renderCall(c *Call) string {
 		b.WriteString("syscall.ForkLock.RLock()\ndefer syscall.ForkLock.RUnlock()\n")
 	}
 
-	nargs, raw, entry := entryPoints(m.Libc != "", len(args))
+	nargs, raw, entry := m.entryPoints(len(args))
 	path := c.Block.Kind
 	if raw == "" {
 		path = "always" // no raw path: the scheduler's, whatever the spec's rule
@@ -154,8 +157,11 @@ func (m *Model) renderCall(c *Call) string {
 		args = append(args, "0")
 	}
 	callArgs := sysConst(c.Entry) + ", " + strings.Join(args, ", ")
-	if m.Libc != "" {
+	switch m.LibcABI {
+	case "trampoline":
 		callArgs = trampoline(c.Entry) + ", " + strings.Join(args, ", ")
+	case "sysvicall6":
+		callArgs = fmt.Sprintf("uintptr(unsafe.Pointer(&%s)), %d, %s", procVar(c.Entry), len(c.Args), strings.Join(args, ", "))
 	}
 	lhs := "_"
 	if c.Ret != nil {
@@ -200,7 +206,7 @@ func (m *Model) callDoc(c *Call, cond string) string {
 	var b strings.Builder
 	b.WriteString(docComment(c.Doc))
 	b.WriteString("//\n")
-	_, raw, _ := entryPoints(m.Libc != "", len(c.Args))
+	_, raw, _ := m.entryPoints(len(c.Args))
 	switch {
 	case raw == "" && c.Block.Kind == "never":
 		fmt.Fprintf(&b, "// It does not block, but it calls %s in %s through the Go scheduler's\n"+
@@ -232,6 +238,9 @@ func (m *Model) callDoc(c *Call, cond string) string {
 	if c.DLL == "" {
 		b.WriteString(failDoc(c))
 	}
+	for _, ml := range c.MinLen {
+		fmt.Fprintf(&b, "// %s must have at least len(%s) elements: otherwise err is EINVAL,\n// without a call.\n", ml[0].Name, ml[1].Name)
+	}
 	if c.Cloexec != "" {
 		fmt.Fprintf(&b, "// The new descriptor is close-on-exec: %s is always added to flags.\n", c.Cloexec)
 	}
@@ -252,16 +261,19 @@ func (m *Model) callDoc(c *Call, cond string) string {
 // entryPoints names the Go functions that make a call with n arguments: the
 // argument count they take, the raw one (no scheduler hand-off) and the one
 // that may block. Raw system calls use package syscall's; libc calls use the
-// runtime's libc entry points, reached by linkname (see libcItems). A libc
+// runtime's libc entry points, reached by linkname (trampolines, see
+// libcItems) or by assembly stubs (sysvicall6, see asmFile). A trampoline
 // call of more than 6 arguments has no raw entry point: darwin's
 // syscall.rawSyscall9 exists from Go 1.26 only, and the module supports
 // older Go (a program calling one did not link with 1.22 to 1.25), so raw
 // is "" and such a call always takes the scheduler's path.
-func entryPoints(libc bool, n int) (nargs int, raw, blocking string) {
+func (m *Model) entryPoints(n int) (nargs int, raw, blocking string) {
 	switch {
-	case libc && n > 6:
+	case m.LibcABI == "sysvicall6":
+		return 6, "rawSysvicall6", "sysvicall6"
+	case m.Libc != "" && n > 6:
 		return 9, "", "syscall_syscall9"
-	case libc:
+	case m.Libc != "":
 		return 6, "syscall_rawSyscall6", "syscall_syscall6"
 	case n > 3:
 		return 6, "syscall.RawSyscall6", "syscall.Syscall6"
@@ -269,38 +281,59 @@ func entryPoints(libc bool, n int) (nargs int, raw, blocking string) {
 	return 3, "syscall.RawSyscall", "syscall.Syscall"
 }
 
-// trampoline names the variable holding the address of a libc function's
-// trampoline, which the generated assembly defines.
-func trampoline(fn string) string { return "libc_" + fn + "_trampoline_addr" }
-
-// libcItems renders what libc calls need besides their functions: the
-// dynamic import of each C function, the variable its trampoline's address
-// is in, and the runtime's entry points.
-func (m *Model) libcItems() []item {
-	var out []item
+// usedEntries names the libc entry points the calls use, sorted.
+func (m *Model) usedEntries() []string {
 	used := map[string]bool{}
 	for _, c := range m.Calls {
-		_, raw, blocking := entryPoints(true, len(c.Args))
+		_, raw, blocking := m.entryPoints(len(c.Args))
 		if c.Block.Kind != "always" && raw != "" {
 			used[raw] = true
 		}
 		if c.Block.Kind != "never" || raw == "" {
 			used[blocking] = true
 		}
-		out = append(out, item{kind: "syscall", key: "05.libc." + c.Entry, code: fmt.Sprintf(
-			"var %s uintptr\n\n//go:cgo_import_dynamic libc_%s %s %q\n", trampoline(c.Entry), c.Entry, c.Entry, m.Libc)})
 	}
-	var b strings.Builder
-	b.WriteString("// The runtime's entry points into libc, which call fn with the arguments\n" +
-		"// and return errno as an Errno. Package syscall declares them and the runtime\n" +
-		"// implements them; golang.org/x/sys/unix reaches them the same way. The\n" +
-		"// linknames need package unsafe.\nvar _ unsafe.Pointer\n")
 	var names []string
 	for n := range used {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	for _, n := range names {
+	return names
+}
+
+// trampoline names the variable holding the address of a libc function's
+// trampoline, which the generated assembly defines.
+func trampoline(fn string) string { return "libc_" + fn + "_trampoline_addr" }
+
+// libcItems renders what libc calls need besides their functions: the
+// dynamic import of each C function, the variable its address (sysvicall6)
+// or its trampoline's address is in, and the runtime's entry points.
+func (m *Model) libcItems() []item {
+	var out []item
+	for _, c := range m.Calls {
+		code := fmt.Sprintf("var %s uintptr\n\n//go:cgo_import_dynamic libc_%s %s %q\n", trampoline(c.Entry), c.Entry, c.Entry, m.Libc)
+		if m.LibcABI == "sysvicall6" {
+			code = fmt.Sprintf("//go:cgo_import_dynamic libc_%[1]s %[1]s %[2]q\n//go:linkname %[3]s libc_%[1]s\nvar %[3]s uintptr\n", c.Entry, m.Libc, procVar(c.Entry))
+		}
+		out = append(out, item{kind: "syscall", key: "05.libc." + c.Entry, code: code})
+	}
+	var b strings.Builder
+	if m.LibcABI == "sysvicall6" {
+		b.WriteString("// The runtime's entry points into libc, which call the function whose\n" +
+			"// address is at fn with the first nargs arguments and return errno as an\n" +
+			"// Errno. Package syscall declares them and the runtime implements them;\n" +
+			"// the assembly stubs of this package jump to them, as golang.org/x/sys/unix's\n" +
+			"// do.\n")
+		for _, n := range m.usedEntries() {
+			fmt.Fprintf(&b, "\nfunc %s(fn, nargs, a1, a2, a3, a4, a5, a6 uintptr) (r1, r2 uintptr, err syscall.Errno)\n", n)
+		}
+		return append(out, item{kind: "syscall", key: "05.0", code: b.String()})
+	}
+	b.WriteString("// The runtime's entry points into libc, which call fn with the arguments\n" +
+		"// and return errno as an Errno. Package syscall declares them and the runtime\n" +
+		"// implements them; golang.org/x/sys/unix reaches them the same way. The\n" +
+		"// linknames need package unsafe.\nvar _ unsafe.Pointer\n")
+	for _, n := range m.usedEntries() {
 		args := "a1, a2, a3, a4, a5, a6"
 		if strings.HasSuffix(n, "9") {
 			args += ", a7, a8, a9"
@@ -321,6 +354,14 @@ func (m *Model) asmFile(t Target) []byte {
 	var b strings.Builder
 	b.WriteString(m.header([]Target{t}))
 	b.WriteString("#include \"textflag.h\"\n")
+	if m.LibcABI == "sysvicall6" {
+		// Stubs that jump to package syscall's entry points (fn, nargs, six
+		// arguments and three results: 88 bytes of arguments).
+		for _, n := range m.usedEntries() {
+			fmt.Fprintf(&b, "\nTEXT ·%s(SB),NOSPLIT,$0-88\n\tJMP\tsyscall·%s(SB)\n", n, n)
+		}
+		return []byte(b.String())
+	}
 	var fns []string
 	for _, c := range m.Calls {
 		fns = append(fns, c.Entry)

@@ -64,8 +64,11 @@ func (m *Model) describeCall(c *Call) desc.Call {
 			lens[a.Param] = "bytes"
 		}
 	}
-	dc := desc.Call{Name: c.Name, C: c.CProto, Syscall: c.Entry, DLL: c.DLL, Cloexec: c.Cloexec, ForkLock: c.ForkLock,
+	dc := desc.Call{Name: c.Name, C: c.CProto, Syscall: c.Entry, DLL: c.DLL, Libc: m.Libc, Cloexec: c.Cloexec, ForkLock: c.ForkLock,
 		Man: c.Man, ManURL: m.manURL(c.Man), Blocks: c.Block.Kind}
+	for _, ml := range c.MinLen {
+		dc.MinLen = append(dc.MinLen, ml[0].Name+" "+ml[1].Name)
+	}
 	if c.Block.Kind == "unless" {
 		dc.Blocks = "unless-zero-timeout"
 		for _, cl := range c.Block.Clauses {
@@ -155,6 +158,12 @@ func descGo(d *desc.Package, jsonName string) string {
 			c.Name, c.C, c.Syscall, c.Blocks, c.Cloexec, forklock, c.Man, c.ManURL)
 		if c.DLL != "" {
 			fmt.Fprintf(&b, "DLL: %q,\n", c.DLL)
+		}
+		if c.Libc != "" {
+			fmt.Fprintf(&b, "Libc: %q,\n", c.Libc)
+		}
+		if len(c.MinLen) > 0 {
+			fmt.Fprintf(&b, "MinLen: []string{%s},\n", quoteAll(c.MinLen))
 		}
 		if len(c.Unless) > 0 {
 			fmt.Fprintf(&b, "Unless: []string{%s},\n", quoteAll(c.Unless))

@@ -18,7 +18,8 @@ import (
 	"strings"
 )
 
-// procVar names the variable of a DLL function.
+// procVar names the variable of a DLL function, or of a C function's
+// address (libc through sysvicall6).
 func procVar(fn string) string { return "proc" + fn }
 
 // modVar names the variable of a DLL: kernel32.dll gives modkernel32.

@@ -19,8 +19,9 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/<s
 // TestGolden generates each spec in testdata and compares every file with
 // testdata/<spec>/. Run go test ./gen -update to accept a deliberate change.
 // mini.spec uses every feature of raw system calls on two systems;
-// minilibc.spec calls through libc, as darwin and OpenBSD must; miniwin.spec
-// calls Windows DLL functions.
+// minilibc.spec calls through libc, as darwin and OpenBSD must, and
+// minisysv.spec as illumos and Solaris must; miniwin.spec calls Windows DLL
+// functions.
 func TestGolden(t *testing.T) {
 	tests := []struct {
 		spec string
@@ -44,6 +45,11 @@ func TestGolden(t *testing.T) {
 		{"minidarwin", []string{
 			"zdesc_generated_darwin.go", "zdesc_generated_darwin.json",
 			"zsyscall_generated_darwin.go", "zsyscall_generated_darwin_arm64.s",
+		}},
+		{"minisysv", []string{
+			"zconst_generated.go", "zconst_generated_illumos.go", "zconst_generated_solaris.go",
+			"zdesc_generated.go", "zdesc_generated_illumos_solaris.json",
+			"zsyscall_generated.go", "zsyscall_generated_illumos_amd64.s", "zsyscall_generated_solaris_amd64.s",
 		}},
 		{"miniwin", []string{
 			"zarch_generated_windows_386.go", "zarch_generated_windows_amd64.go",
@@ -279,6 +285,9 @@ func TestSpecErrors(t *testing.T) {
 		{"view of an array of structs", st + "\tview V [2]S 0\n", "t.spec:13: view V: unknown field type \"S\""},
 		{"halves of an array", st + "\tview V [1]uint32 0 halves\n", "t.spec:13: view V: halves needs a 32-bit type, not an array"},
 		{"forklock without a descriptor result", sys + "call R\n\tgo (fd int) ()\n\tsys read(fd)\n\tforklock\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:8: call R: forklock is for a system or libc call whose int result is a descriptor (fd), without cloexec"},
+		{"libc of an unknown kind", "libc l.so stdcall\n", "t.spec:6: want: libc PATH [sysvicall6]"},
+		{"minlen of a non-slice", sys + "call R\n\tgo (a []int32, b int) ()\n\tminlen a b\n\tsys read(a, b)\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:10: minlen a b: want two slice parameters"},
+		{"minlen of one slice", sys + "call R\n\tgo (a []int32) ()\n\tminlen a a\n\tsys read(a)\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:10: minlen a a: want two slice parameters"},
 		{"forklock with words", sys + "call R\n\tgo () (fd int)\n\tfd fd:x\n\tsys read()\n\tforklock yes\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:12: call R: forklock takes no words"},
 		{"setter field twice", st + "setter S P\n\tdoc P.\n\tA = 1\n\tA = 2\n", "t.spec:16: setter P: A assigned twice"},
 		{"setter bad value", st + "setter S P\n\tdoc P.\n\tA = x\n", "t.spec:15: setter P: A = x: not a constant of the spec or an integer"},

@@ -27,11 +27,18 @@ type Model struct {
 	AsOf    string
 	ManURL  string // man page address, with {page} and {section} to fill in
 	Libc    string // the C library every call goes through; "" for system calls
+	// LibcABI is how the runtime enters a C function: "trampoline"
+	// (darwin, OpenBSD: syscall.syscall6 given the address of an assembly
+	// trampoline that jumps to it) or "sysvicall6" (Solaris, illumos:
+	// syscall.sysvicall6 given the address of a variable the dynamic
+	// linker fills with the function's, and the argument count).
+	LibcABI string
 	// Releases names the system whose releases constants' since=
 	// values count ("Linux"); "" when no constant has one.
 	Releases string
 	HotErrs  []string // Windows: errors of package windows returned without allocating
 	Targets  []Target
+	Table    targets.Table // the module's targets, of which Targets are the spec's
 	Types    []*Type
 	Structs  []*Struct
 	Unions   []*Union
@@ -113,7 +120,7 @@ func (s *Sysnum) Has(i int) bool { return s.Nums[i] != "" }
 // Build makes the model of a spec's tree. table is the module's targets
 // (see package targets); the spec's system lines pick from it.
 func Build(spec string, nodes []*Node, table targets.Table) (*Model, error) {
-	b := &builder{m: &Model{Spec: spec}, table: table, groups: map[string][]string{}, names: map[string]Pos{}}
+	b := &builder{m: &Model{Spec: spec, Table: table}, table: table, groups: map[string][]string{}, names: map[string]Pos{}}
 	if err := b.build(nodes); err != nil {
 		return nil, err
 	}
@@ -216,7 +223,18 @@ func (b *builder) header(n *Node) error {
 	case "manurl":
 		return one(&m.ManURL)
 	case "libc":
-		return one(&m.Libc)
+		if m.Libc != "" {
+			return n.Pos.errorf("a second libc line")
+		}
+		switch {
+		case len(n.Words) == 2:
+			m.LibcABI = "trampoline"
+		case len(n.Words) == 3 && n.Words[2] == "sysvicall6":
+			m.LibcABI = "sysvicall6"
+		default:
+			return n.Pos.errorf("want: libc PATH [sysvicall6]")
+		}
+		m.Libc = n.Words[1]
 	case "releases":
 		if m.Releases != "" {
 			return n.Pos.errorf("a second releases line")

@@ -34,9 +34,14 @@ type Call struct {
 	// sets FD_CLOEXEC, so that no fork and exec in another goroutine sees
 	// it in between, and closes it if the fcntl fails.
 	ForkLock bool
-	DLL      string // Windows: the System32 DLL Entry is in
-	Fail     string // Windows: "zero" or "ntstatus"
-	Clear    []*Param
+	// MinLen pairs slice parameters: the first must have at least as many
+	// elements as the second (a C array the kernel writes one entry of per
+	// entry of another, with one count for both), or the call fails with
+	// EINVAL before entering the kernel.
+	MinLen [][2]*Param
+	DLL    string // Windows: the System32 DLL Entry is in
+	Fail   string // Windows: "zero" or "ntstatus"
+	Clear  []*Param
 }
 
 // Param is a Go parameter or result.
@@ -107,7 +112,7 @@ type Ret struct {
 // here, and the emitters work from the result (a test counts the calls).
 var parseExpr = parser.ParseExpr
 
-var callAttrs = []string{"c", "go", "sys", "block", "ret", "cloexec", "forklock", "man", "fd", "out", "dll", "fail", "failclear", "doc"}
+var callAttrs = []string{"c", "go", "sys", "block", "ret", "cloexec", "forklock", "minlen", "man", "fd", "out", "dll", "fail", "failclear", "doc"}
 
 func (b *builder) call(n *Node) error {
 	if err := b.blockHead(n, "call NAME"); err != nil {
@@ -156,7 +161,7 @@ func (b *builder) call(n *Node) error {
 		}
 		c.ForkLock = true
 	}
-	steps := []func(*Call, map[string]*Node) error{b.signature, b.fds, b.outs, b.sys, b.block, b.ret, b.windows}
+	steps := []func(*Call, map[string]*Node) error{b.signature, b.fds, b.outs, b.minLen, b.sys, b.block, b.ret, b.windows}
 	for _, step := range steps {
 		if err := step(c, attrs); err != nil {
 			return err
@@ -242,6 +247,23 @@ func (b *builder) outs(c *Call, attrs map[string]*Node) error {
 		}
 		p.Out = true
 	}
+	return nil
+}
+
+// minLen parses minlen A B: slice A needs at least len(B) elements.
+func (b *builder) minLen(c *Call, attrs map[string]*Node) error {
+	a := attrs["minlen"]
+	if a == nil {
+		return nil
+	}
+	if len(a.Words) != 3 {
+		return a.Pos.errorf("want: minlen SLICE SLICE")
+	}
+	x, y := c.param(a.Words[1]), c.param(a.Words[2])
+	if x == nil || y == nil || x == y || !c.isParam(x) || !c.isParam(y) || !x.slice() || !y.slice() {
+		return a.Pos.errorf("minlen %s %s: want two slice parameters", a.Words[1], a.Words[2])
+	}
+	c.MinLen = append(c.MinLen, [2]*Param{x, y})
 	return nil
 }
 
@@ -469,7 +491,7 @@ func (b *builder) checkCalls() error {
 			return c.Pos.errorf("call %s: a DLL call takes no libc", c.Name)
 		case m.Libc != "" && len(c.Args) > 9, m.Libc == "" && !win && len(c.Args) > 6:
 			return c.Pos.errorf("call %s: too many arguments", c.Name)
-		case m.Libc != "" && len(c.Args) > 6 && slices.ContainsFunc(m.Targets, func(t Target) bool { return t.GOOS != "darwin" }):
+		case m.Libc != "" && len(c.Args) > 6 && (m.LibcABI != "trampoline" || slices.ContainsFunc(m.Targets, func(t Target) bool { return t.GOOS != "darwin" })):
 			// Only darwin's runtime has the 9-argument libc entry points.
 			return c.Pos.errorf("call %s: more than 6 arguments through libc work only on darwin", c.Name)
 		}

@@ -122,16 +122,19 @@ func Description() desc.Package {
 		},
 		Calls: []desc.Call{
 			{Name: "Kqueue", C: "int kqueue(void)", Syscall: "kqueue", Blocks: "never", Cloexec: "", Man: "kqueue(2)", ManURL: "https://developer.apple.com/library/archive/documentation/System/Conceptual/ManPages_iPhoneOS/man2/kqueue.2.html",
+				Libc: "/usr/lib/libSystem.B.dylib",
 				Results: []desc.Arg{
 					{Name: "kq", GoType: "int", Kind: "fd", FD: "kqueue", Type: "", Dir: "out", Len: ""},
 				},
 			},
 			{Name: "KqueueCloexec", C: "int kqueue(void)", Syscall: "kqueue", Blocks: "never", Cloexec: "", ForkLock: true, Man: "kqueue(2)", ManURL: "https://developer.apple.com/library/archive/documentation/System/Conceptual/ManPages_iPhoneOS/man2/kqueue.2.html",
+				Libc: "/usr/lib/libSystem.B.dylib",
 				Results: []desc.Arg{
 					{Name: "kq", GoType: "int", Kind: "fd", FD: "kqueue", Type: "", Dir: "out", Len: ""},
 				},
 			},
 			{Name: "Kevent", C: "int kevent(int kq, const struct kevent *changelist, int nchanges, struct kevent *eventlist, int nevents, const struct timespec *timeout)", Syscall: "kevent", Blocks: "unless-zero-timeout", Cloexec: "", Man: "kqueue(2)", ManURL: "https://developer.apple.com/library/archive/documentation/System/Conceptual/ManPages_iPhoneOS/man2/kqueue.2.html",
+				Libc:   "/usr/lib/libSystem.B.dylib",
 				Unless: []string{"eventlist empty", "timeout zero"},
 				Args: []desc.Arg{
 					{Name: "kq", GoType: "int", Kind: "fd", FD: "kqueue", Type: "", Dir: "in", Len: ""},
@@ -144,6 +147,7 @@ func Description() desc.Package {
 				},
 			},
 			{Name: "Kevent64", C: "int kevent64(int kq, const struct kevent64_s *changelist, int nchanges, struct kevent64_s *eventlist, int nevents, unsigned int flags, const struct timespec *timeout)", Syscall: "kevent64", Blocks: "unless-zero-timeout", Cloexec: "", Man: "kqueue(2)", ManURL: "https://developer.apple.com/library/archive/documentation/System/Conceptual/ManPages_iPhoneOS/man2/kqueue.2.html",
+				Libc:   "/usr/lib/libSystem.B.dylib",
 				Unless: []string{"eventlist empty", "flags has KEVENT_FLAG_IMMEDIATE", "timeout zero"},
 				Args: []desc.Arg{
 					{Name: "kq", GoType: "int", Kind: "fd", FD: "kqueue", Type: "", Dir: "in", Len: ""},

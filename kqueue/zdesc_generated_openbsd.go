@@ -95,11 +95,13 @@ func Description() desc.Package {
 		},
 		Calls: []desc.Call{
 			{Name: "Kqueue", C: "int kqueue(void)", Syscall: "kqueue", Blocks: "never", Cloexec: "", Man: "kqueue(2)", ManURL: "https://man.openbsd.org/OpenBSD-7.8/kqueue.2",
+				Libc: "libc.so",
 				Results: []desc.Arg{
 					{Name: "kq", GoType: "int", Kind: "fd", FD: "kqueue", Type: "", Dir: "out", Len: ""},
 				},
 			},
 			{Name: "Kqueue1", C: "int kqueue1(int flags)", Syscall: "kqueue1", Blocks: "never", Cloexec: "O_CLOEXEC", Man: "kqueue(2)", ManURL: "https://man.openbsd.org/OpenBSD-7.8/kqueue.2",
+				Libc: "libc.so",
 				Args: []desc.Arg{
 					{Name: "flags", GoType: "CreateFlags", Kind: "flags", FD: "", Type: "CreateFlags", Dir: "in", Len: ""},
 				},
@@ -108,11 +110,13 @@ func Description() desc.Package {
 				},
 			},
 			{Name: "KqueueCloexec", C: "int kqueue1(int flags)", Syscall: "kqueue1", Blocks: "never", Cloexec: "", Man: "kqueue(2)", ManURL: "https://man.openbsd.org/OpenBSD-7.8/kqueue.2",
+				Libc: "libc.so",
 				Results: []desc.Arg{
 					{Name: "kq", GoType: "int", Kind: "fd", FD: "kqueue", Type: "", Dir: "out", Len: ""},
 				},
 			},
 			{Name: "Kevent", C: "int kevent(int kq, const struct kevent *changelist, int nchanges, struct kevent *eventlist, int nevents, const struct timespec *timeout)", Syscall: "kevent", Blocks: "unless-zero-timeout", Cloexec: "", Man: "kevent(2)", ManURL: "https://man.openbsd.org/OpenBSD-7.8/kevent.2",
+				Libc:   "libc.so",
 				Unless: []string{"eventlist empty", "timeout zero"},
 				Args: []desc.Arg{
 					{Name: "kq", GoType: "int", Kind: "fd", FD: "kqueue", Type: "", Dir: "in", Len: ""},

@@ -286,71 +286,22 @@ func kqueueEcho(w io.Writer) error {
 		return err
 	}
 	defer unix.Close(ln)
-	if err := kreg(kq, ln, kqueue.EVFILT_READ, kqueue.EV_ADD, uintptr(ln)); err != nil {
-		return err
-	}
-	const clients = 2
-	results := make(chan error, clients)
-	for i := 0; i < clients; i++ {
-		i := i // each goroutine its own i (the module declares Go 1.21)
-		go func() {
-			c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
-			if err != nil {
-				results <- err
-				return
-			}
-			defer c.Close()
-			msg := fmt.Sprintf("message %d", i)
-			io.WriteString(c, msg)
-			got := make([]byte, len(msg))
-			if _, err := io.ReadFull(c, got); err != nil || string(got) != msg {
-				results <- fmt.Errorf("client %d: echo %q, %v", i, got, err)
-				return
-			}
-			results <- nil
-		}()
-	}
 	events := make([]kqueue.Kevent_t, 4)
-	buf := make([]byte, 512)
-	accepted, closed := 0, 0
-	for closed < clients {
+	next := func() ([]int, error) {
 		n, err := kwait(kq, events)
-		if err != nil {
-			return err
-		}
+		var fds []int
 		for _, ev := range events[:n] {
-			fd := int(ev.Udata)
-			if fd == ln {
-				conn, _, err := kaccept(ln)
-				if err != nil {
-					return err
-				}
-				accepted++
-				if err := kreg(kq, conn, kqueue.EVFILT_READ, kqueue.EV_ADD, uintptr(conn)); err != nil {
-					return err
-				}
-				continue
-			}
-			m, err := unix.Read(fd, buf)
-			switch {
-			case err == unix.EAGAIN:
-			case err != nil || m == 0:
-				// Closing a descriptor removes its events from the kqueue.
-				unix.Close(fd)
-				closed++
-			default:
-				fmt.Fprintf(w, "echo %q\n", buf[:m])
-				if _, err := unix.Write(fd, buf[:m]); err != nil {
-					return err
-				}
-			}
+			fds = append(fds, int(ev.Udata))
 		}
+		return fds, err
 	}
-	for iter := 0; iter < clients; iter++ {
-		if err := <-results; err != nil {
-			return err
+	// A registration lasts until EV_DELETE or close: a descriptor is
+	// registered once, and closing it removes its events from the kqueue.
+	register := func(fd int, again bool) error {
+		if again {
+			return nil
 		}
+		return kreg(kq, fd, kqueue.EVFILT_READ, kqueue.EV_ADD, uintptr(fd))
 	}
-	fmt.Fprintf(w, "%d clients served\n", accepted)
-	return nil
+	return echoServer(w, ln, port, next, register)
 }

@@ -30,6 +30,29 @@ func (t Target) Is64() bool {
 	return true
 }
 
+// impliedBy maps a GOOS to another whose builds also satisfy its build
+// constraint and file-name suffix: Go builds for illumos with the solaris
+// tag set, for ios with darwin's, for android with linux's.
+var impliedBy = map[string]string{"solaris": "illumos", "darwin": "ios", "linux": "android"}
+
+// Term is the //go:build term that selects goos among the systems of
+// gooses, the GOOSes one file builds for: goos itself, or, when the table
+// holds a system that also satisfies goos's tag and gooses does not, goos
+// without it ("(solaris && !illumos)"), so that a solaris file is not
+// built for illumos.
+func (tb Table) Term(goos string, gooses []string) string {
+	other, ok := impliedBy[goos]
+	if !ok || len(tb.Of(other)) == 0 {
+		return goos
+	}
+	for _, g := range gooses {
+		if g == other {
+			return goos
+		}
+	}
+	return "(" + goos + " && !" + other + ")"
+}
+
 // Table is a list of targets in the order of their file.
 type Table []Target
 

@@ -111,6 +111,19 @@ var packages = []checked{
 		},
 	},
 	{
+		pkg:     "eventport",
+		targets: append(of("illumos"), of("solaris")...),
+		// x/sys's portEvent and fileObj are unexported (its EventPort helper
+		// wraps them); their layouts are compared all the same.
+		structs: map[string]string{"PortEvent": "portEvent", "FileObj": "fileObj"},
+		absent: []string{
+			"POLLNORM", // an alias of POLLRDNORM in sys/poll.h that x/sys leaves out
+			// sys/siginfo.h's notification kinds: x/sys has no sigevent on
+			// illumos or Solaris.
+			"SIGEV_NONE", "SIGEV_SIGNAL", "SIGEV_THREAD", "SIGEV_PORT",
+		},
+	},
+	{
 		pkg:     "aio",
 		targets: of("freebsd"),
 		// Only the system call numbers and O_SYNC can be compared: x/sys has

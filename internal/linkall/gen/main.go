@@ -25,7 +25,7 @@ import (
 const module = "github.com/eventq/eventq"
 
 // packages are the module's importable packages, relative to its root.
-var packages = []string{"aio", "desc", "epoll", "iocp", "iouring", "kqueue"}
+var packages = []string{"aio", "desc", "epoll", "eventport", "iocp", "iouring", "kqueue"}
 
 func main() {
 	log.SetFlags(0)
@@ -159,12 +159,12 @@ func fileName(ts []targets.Target) (name, tag string) {
 	var names, terms []string
 	if whole {
 		for _, g := range gooses {
-			names, terms = append(names, g), append(terms, g)
+			names, terms = append(names, g), append(terms, all.Term(g, gooses))
 		}
 	} else {
 		for _, t := range ts {
 			names = append(names, t.GOOS+"_"+t.GOARCH)
-			terms = append(terms, "("+t.GOOS+" && "+t.GOARCH+")")
+			terms = append(terms, "("+strings.Trim(all.Term(t.GOOS, gooses), "()")+" && "+t.GOARCH+")")
 		}
 	}
 	return strings.Join(names, "_"), strings.Join(terms, " || ")
