@@ -65,6 +65,7 @@ type Sigevent struct {
 	NotifyFunction   uintptr     // sigev_notify_function (SIGEV_THREAD)
 	NotifyAttributes uintptr     // sigev_notify_attributes (SIGEV_THREAD)
 	Pad2             int32       // __sigev_pad2
+	_                [4]byte
 }
 
 // The compiler checks the size and offsets of Timestruc against the spec.

@@ -172,7 +172,7 @@ func (b *builder) sizeAlign(typ string, t Target) (size, align int64, err error)
 }
 
 // goLayout turns a layout on t into Go fields, inserting padding where C's
-// offsets are beyond Go's natural ones. A field that C places before Go
+// offsets are beyond Go's natural ones, and at the end up to C's size. A field that C places before Go
 // would is an error: the spec must then use a byte array.
 func (b *builder) goLayout(name string, l *layoutSpec, t Target) (*Layout, error) {
 	out := &Layout{Doc: l.node.Comment, Align: 1}
@@ -200,7 +200,10 @@ func (b *builder) goLayout(name string, l *layoutSpec, t Target) (*Layout, error
 		off += size
 		out.Align = max(out.Align, align)
 	}
-	if round := (off + out.Align - 1) / out.Align * out.Align; round < l.size {
+	// Padding up to C's size is written out, not left to Go's rounding:
+	// go/types before Go 1.22 leaves a struct's trailing padding out of its
+	// Sizeof, so go vet of that Go would fail the size assertion.
+	if off < l.size {
 		pad(l.size - off)
 	}
 	out.Size = (off + out.Align - 1) / out.Align * out.Align

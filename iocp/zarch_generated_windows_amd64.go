@@ -6,8 +6,20 @@
 package iocp
 
 import (
+	"golang.org/x/sys/windows"
 	"unsafe"
 )
+
+// OverlappedEntry is OVERLAPPED_ENTRY (minwinbase.h), one packet dequeued by
+// GetQueuedCompletionStatusEx. Internal is reserved; the status of the I/O is in
+// the Overlapped's own Internal field (an NTSTATUS).
+type OverlappedEntry struct {
+	Key        uintptr             // lpCompletionKey
+	Overlapped *windows.Overlapped // lpOverlapped
+	Internal   uintptr             // Internal
+	Bytes      uint32              // dwNumberOfBytesTransferred
+	_          [4]byte
+}
 
 // The compiler checks the size and offsets of OverlappedEntry against the spec.
 var (
