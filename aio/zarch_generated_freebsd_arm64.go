@@ -6,6 +6,7 @@
 package aio
 
 import (
+	"github.com/eventq/eventq/desc"
 	"unsafe"
 )
 
@@ -63,3 +64,13 @@ var (
 	_ [56]byte  = [unsafe.Offsetof(Aiocb{}.Private)]byte{}
 	_ [80]byte  = [unsafe.Offsetof(Aiocb{}.Sigevent)]byte{}
 )
+
+// descStructSigevent describes struct Sigevent on the built target.
+func descStructSigevent() desc.Struct {
+	return desc.Struct{Name: "Sigevent", Size: int64(unsafe.Sizeof(Sigevent{})), Align: int64(unsafe.Alignof(Sigevent{})), Fields: []desc.Field{
+		{Name: "Notify", GoType: "SigevNotify", Offset: int64(unsafe.Offsetof(Sigevent{}.Notify)), Size: int64(unsafe.Sizeof(Sigevent{}.Notify)), Kind: "enum", Type: "SigevNotify"},
+		{Name: "Signo", GoType: "int32", Offset: int64(unsafe.Offsetof(Sigevent{}.Signo)), Size: int64(unsafe.Sizeof(Sigevent{}.Signo)), Kind: "int"},
+		{Name: "Value", GoType: "Sigval", Offset: int64(unsafe.Offsetof(Sigevent{}.Value)), Size: int64(unsafe.Sizeof(Sigevent{}.Value)), Kind: "struct", Type: "Sigval"},
+		{Name: "Union", GoType: "[64]byte", Offset: int64(unsafe.Offsetof(Sigevent{}.Union)), Size: int64(unsafe.Sizeof(Sigevent{}.Union)), Kind: "array", Type: "byte"},
+	}}
+}

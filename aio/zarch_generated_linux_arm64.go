@@ -6,6 +6,7 @@
 package aio
 
 import (
+	"github.com/eventq/eventq/desc"
 	"unsafe"
 )
 
@@ -72,3 +73,10 @@ const (
 	sys_IO_SETUP             = 0
 	sys_IO_SUBMIT            = 2
 )
+
+// descStructSigset describes struct Sigset on the built target.
+func descStructSigset() desc.Struct {
+	return desc.Struct{Name: "Sigset", Size: int64(unsafe.Sizeof(Sigset{})), Align: int64(unsafe.Alignof(Sigset{})), Fields: []desc.Field{
+		{Name: "Val", GoType: "[1]uint64", Offset: int64(unsafe.Offsetof(Sigset{}.Val)), Size: int64(unsafe.Sizeof(Sigset{}.Val)), Kind: "array", Type: "uint32"},
+	}}
+}

@@ -7,6 +7,7 @@ package aio
 
 import (
 	"github.com/eventq/eventq/desc"
+	"unsafe"
 )
 
 // Description returns the machine-readable description of this package's
@@ -136,5 +137,33 @@ func Description() desc.Package {
 				},
 			},
 		},
+		Structs: []desc.Struct{
+			descStructSigval(),
+			descStructSigevent(),
+			descStructAiocb(),
+		},
 	}
+}
+
+// descStructSigval describes struct Sigval on the built target.
+func descStructSigval() desc.Struct {
+	return desc.Struct{Name: "Sigval", Size: int64(unsafe.Sizeof(Sigval{})), Align: int64(unsafe.Alignof(Sigval{})), Fields: []desc.Field{
+		{Name: "Ptr", GoType: "uintptr", Offset: int64(unsafe.Offsetof(Sigval{}.Ptr)), Size: int64(unsafe.Sizeof(Sigval{}.Ptr)), Kind: "int"},
+	}}
+}
+
+// descStructAiocb describes struct Aiocb on the built target.
+func descStructAiocb() desc.Struct {
+	return desc.Struct{Name: "Aiocb", Size: int64(unsafe.Sizeof(Aiocb{})), Align: int64(unsafe.Alignof(Aiocb{})), Fields: []desc.Field{
+		{Name: "Fildes", GoType: "int32", Offset: int64(unsafe.Offsetof(Aiocb{}.Fildes)), Size: int64(unsafe.Sizeof(Aiocb{}.Fildes)), Kind: "int"},
+		{Name: "Offset", GoType: "int64", Offset: int64(unsafe.Offsetof(Aiocb{}.Offset)), Size: int64(unsafe.Sizeof(Aiocb{}.Offset)), Kind: "int"},
+		{Name: "Buf", GoType: "uintptr", Offset: int64(unsafe.Offsetof(Aiocb{}.Buf)), Size: int64(unsafe.Sizeof(Aiocb{}.Buf)), Kind: "int"},
+		{Name: "Nbytes", GoType: "uintptr", Offset: int64(unsafe.Offsetof(Aiocb{}.Nbytes)), Size: int64(unsafe.Sizeof(Aiocb{}.Nbytes)), Kind: "int"},
+		{Name: "Spare", GoType: "[2]int32", Offset: int64(unsafe.Offsetof(Aiocb{}.Spare)), Size: int64(unsafe.Sizeof(Aiocb{}.Spare)), Kind: "array", Type: "int32"},
+		{Name: "Spare2", GoType: "uintptr", Offset: int64(unsafe.Offsetof(Aiocb{}.Spare2)), Size: int64(unsafe.Sizeof(Aiocb{}.Spare2)), Kind: "int"},
+		{Name: "LioOpcode", GoType: "LioOpcode", Offset: int64(unsafe.Offsetof(Aiocb{}.LioOpcode)), Size: int64(unsafe.Sizeof(Aiocb{}.LioOpcode)), Kind: "enum", Type: "LioOpcode"},
+		{Name: "Reqprio", GoType: "int32", Offset: int64(unsafe.Offsetof(Aiocb{}.Reqprio)), Size: int64(unsafe.Sizeof(Aiocb{}.Reqprio)), Kind: "int"},
+		{Name: "Private", GoType: "[3]uintptr", Offset: int64(unsafe.Offsetof(Aiocb{}.Private)), Size: int64(unsafe.Sizeof(Aiocb{}.Private)), Kind: "array", Type: "uintptr"},
+		{Name: "Sigevent", GoType: "Sigevent", Offset: int64(unsafe.Offsetof(Aiocb{}.Sigevent)), Size: int64(unsafe.Sizeof(Aiocb{}.Sigevent)), Kind: "struct", Type: "Sigevent"},
+	}}
 }

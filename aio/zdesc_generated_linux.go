@@ -7,6 +7,7 @@ package aio
 
 import (
 	"github.com/eventq/eventq/desc"
+	"unsafe"
 )
 
 // Description returns the machine-readable description of this package's
@@ -50,17 +51,17 @@ func Description() desc.Package {
 					{Name: "nrEvents", GoType: "uint32", Kind: "int", FD: "", Type: "", Dir: "in", Len: ""},
 				},
 				Results: []desc.Arg{
-					{Name: "ctx", GoType: "uintptr", Kind: "int", FD: "", Type: "", Dir: "out", Len: ""},
+					{Name: "ctx", GoType: "uintptr", Kind: "resource", FD: "", Resource: "aio_context", Type: "", Dir: "out", Len: ""},
 				},
 			},
 			{Name: "IoDestroy", C: "int io_destroy(aio_context_t ctx_id)", Syscall: "io_destroy", Blocks: "always", Cloexec: "", Man: "io_destroy(2)", ManURL: "https://man7.org/linux/man-pages/man2/io_destroy.2.html",
 				Args: []desc.Arg{
-					{Name: "ctx", GoType: "uintptr", Kind: "int", FD: "", Type: "", Dir: "in", Len: ""},
+					{Name: "ctx", GoType: "uintptr", Kind: "resource", FD: "", Resource: "aio_context", Type: "", Dir: "in", Len: ""},
 				},
 			},
 			{Name: "IoSubmit", C: "int io_submit(aio_context_t ctx_id, long nr, struct iocb **iocbpp)", Syscall: "io_submit", Blocks: "always", Cloexec: "", Man: "io_submit(2)", ManURL: "https://man7.org/linux/man-pages/man2/io_submit.2.html",
 				Args: []desc.Arg{
-					{Name: "ctx", GoType: "uintptr", Kind: "int", FD: "", Type: "", Dir: "in", Len: ""},
+					{Name: "ctx", GoType: "uintptr", Kind: "resource", FD: "", Resource: "aio_context", Type: "", Dir: "in", Len: ""},
 					{Name: "iocbs", GoType: "[]*Iocb", Kind: "slice", FD: "", Type: "Iocb", Dir: "in", Len: "count"},
 				},
 				Results: []desc.Arg{
@@ -69,7 +70,7 @@ func Description() desc.Package {
 			},
 			{Name: "IoCancel", C: "int io_cancel(aio_context_t ctx_id, struct iocb *iocb, struct io_event *result)", Syscall: "io_cancel", Blocks: "never", Cloexec: "", Man: "io_cancel(2)", ManURL: "https://man7.org/linux/man-pages/man2/io_cancel.2.html",
 				Args: []desc.Arg{
-					{Name: "ctx", GoType: "uintptr", Kind: "int", FD: "", Type: "", Dir: "in", Len: ""},
+					{Name: "ctx", GoType: "uintptr", Kind: "resource", FD: "", Resource: "aio_context", Type: "", Dir: "in", Len: ""},
 					{Name: "iocb", GoType: "*Iocb", Kind: "pointer", FD: "", Type: "Iocb", Dir: "in", Len: ""},
 					{Name: "result", GoType: "*IoEvent", Kind: "pointer", FD: "", Type: "IoEvent", Dir: "out", Len: ""},
 				},
@@ -77,7 +78,7 @@ func Description() desc.Package {
 			{Name: "IoGetevents", C: "int io_getevents(aio_context_t ctx_id, long min_nr, long nr, struct io_event *events, struct timespec *timeout)", Syscall: "io_getevents", Blocks: "unless-zero-timeout", Cloexec: "", Man: "io_getevents(2)", ManURL: "https://man7.org/linux/man-pages/man2/io_getevents.2.html",
 				Unless: []string{"minNr zero", "timeout zero"},
 				Args: []desc.Arg{
-					{Name: "ctx", GoType: "uintptr", Kind: "int", FD: "", Type: "", Dir: "in", Len: ""},
+					{Name: "ctx", GoType: "uintptr", Kind: "resource", FD: "", Resource: "aio_context", Type: "", Dir: "in", Len: ""},
 					{Name: "minNr", GoType: "int", Kind: "int", FD: "", Type: "", Dir: "in", Len: ""},
 					{Name: "events", GoType: "[]IoEvent", Kind: "slice", FD: "", Type: "IoEvent", Dir: "out", Len: "count"},
 					{Name: "timeout", GoType: "*unix.Timespec", Kind: "pointer", FD: "", Type: "unix.Timespec", Dir: "in", Len: ""},
@@ -89,7 +90,7 @@ func Description() desc.Package {
 			{Name: "IoPgetevents", C: "int io_pgetevents(aio_context_t ctx_id, long min_nr, long nr, struct io_event *events, struct __kernel_timespec *timeout, const struct __aio_sigset *usig)", Syscall: "io_pgetevents_time64", Blocks: "unless-zero-timeout", Cloexec: "", Man: "io_getevents(2)", ManURL: "https://man7.org/linux/man-pages/man2/io_getevents.2.html",
 				Unless: []string{"minNr zero", "timeout zero"},
 				Args: []desc.Arg{
-					{Name: "ctx", GoType: "uintptr", Kind: "int", FD: "", Type: "", Dir: "in", Len: ""},
+					{Name: "ctx", GoType: "uintptr", Kind: "resource", FD: "", Resource: "aio_context", Type: "", Dir: "in", Len: ""},
 					{Name: "minNr", GoType: "int", Kind: "int", FD: "", Type: "", Dir: "in", Len: ""},
 					{Name: "events", GoType: "[]IoEvent", Kind: "slice", FD: "", Type: "IoEvent", Dir: "out", Len: "count"},
 					{Name: "timeout", GoType: "*KernelTimespec", Kind: "pointer", FD: "", Type: "KernelTimespec", Dir: "in", Len: ""},
@@ -100,5 +101,61 @@ func Description() desc.Package {
 				},
 			},
 		},
+		Resources: []desc.Resource{
+			{Name: "aio_context", Kind: "resource", Producers: []string{"IoSetup.ctx"}, Consumers: []string{"IoDestroy.ctx", "IoSubmit.ctx", "IoCancel.ctx", "IoGetevents.ctx", "IoPgetevents.ctx"}},
+			{Name: "any", Kind: "fd", Consumers: []string{"Iocb.Fildes"}},
+			{Name: "eventfd", Kind: "fd", Consumers: []string{"Iocb.Resfd"}},
+		},
+		Structs: []desc.Struct{
+			descStructIocb(),
+			descStructIoEvent(),
+			descStructSigset(),
+			descStructKernelTimespec(),
+			descStructAioSigset(),
+		},
 	}
+}
+
+// descStructIocb describes struct Iocb on the built target.
+func descStructIocb() desc.Struct {
+	return desc.Struct{Name: "Iocb", Size: int64(unsafe.Sizeof(Iocb{})), Align: int64(unsafe.Alignof(Iocb{})), Fields: []desc.Field{
+		{Name: "Data", GoType: "uint64", Offset: int64(unsafe.Offsetof(Iocb{}.Data)), Size: int64(unsafe.Sizeof(Iocb{}.Data)), Kind: "int"},
+		{Name: "Key", GoType: "uint32", Offset: int64(unsafe.Offsetof(Iocb{}.Key)), Size: int64(unsafe.Sizeof(Iocb{}.Key)), Kind: "int"},
+		{Name: "RwFlags", GoType: "RWFlags", Offset: int64(unsafe.Offsetof(Iocb{}.RwFlags)), Size: int64(unsafe.Sizeof(Iocb{}.RwFlags)), Kind: "flags", Type: "RWFlags"},
+		{Name: "LioOpcode", GoType: "IocbCmd", Offset: int64(unsafe.Offsetof(Iocb{}.LioOpcode)), Size: int64(unsafe.Sizeof(Iocb{}.LioOpcode)), Kind: "enum", Type: "IocbCmd"},
+		{Name: "Reqprio", GoType: "int16", Offset: int64(unsafe.Offsetof(Iocb{}.Reqprio)), Size: int64(unsafe.Sizeof(Iocb{}.Reqprio)), Kind: "int"},
+		{Name: "Fildes", GoType: "uint32", Offset: int64(unsafe.Offsetof(Iocb{}.Fildes)), Size: int64(unsafe.Sizeof(Iocb{}.Fildes)), Kind: "fd", Resource: "any"},
+		{Name: "Buf", GoType: "uint64", Offset: int64(unsafe.Offsetof(Iocb{}.Buf)), Size: int64(unsafe.Sizeof(Iocb{}.Buf)), Kind: "pointer", Dir: "inout"},
+		{Name: "Nbytes", GoType: "uint64", Offset: int64(unsafe.Offsetof(Iocb{}.Nbytes)), Size: int64(unsafe.Sizeof(Iocb{}.Nbytes)), Kind: "len", Of: "Buf", Unit: "bytes"},
+		{Name: "Offset", GoType: "int64", Offset: int64(unsafe.Offsetof(Iocb{}.Offset)), Size: int64(unsafe.Sizeof(Iocb{}.Offset)), Kind: "int"},
+		{Name: "Reserved2", GoType: "uint64", Offset: int64(unsafe.Offsetof(Iocb{}.Reserved2)), Size: int64(unsafe.Sizeof(Iocb{}.Reserved2)), Kind: "zero"},
+		{Name: "Flags", GoType: "IocbFlags", Offset: int64(unsafe.Offsetof(Iocb{}.Flags)), Size: int64(unsafe.Sizeof(Iocb{}.Flags)), Kind: "flags", Type: "IocbFlags"},
+		{Name: "Resfd", GoType: "uint32", Offset: int64(unsafe.Offsetof(Iocb{}.Resfd)), Size: int64(unsafe.Sizeof(Iocb{}.Resfd)), Kind: "fd", Resource: "eventfd"},
+	}}
+}
+
+// descStructIoEvent describes struct IoEvent on the built target.
+func descStructIoEvent() desc.Struct {
+	return desc.Struct{Name: "IoEvent", Size: int64(unsafe.Sizeof(IoEvent{})), Align: int64(unsafe.Alignof(IoEvent{})), Fields: []desc.Field{
+		{Name: "Data", GoType: "uint64", Offset: int64(unsafe.Offsetof(IoEvent{}.Data)), Size: int64(unsafe.Sizeof(IoEvent{}.Data)), Kind: "int"},
+		{Name: "Obj", GoType: "uint64", Offset: int64(unsafe.Offsetof(IoEvent{}.Obj)), Size: int64(unsafe.Sizeof(IoEvent{}.Obj)), Kind: "int"},
+		{Name: "Res", GoType: "int64", Offset: int64(unsafe.Offsetof(IoEvent{}.Res)), Size: int64(unsafe.Sizeof(IoEvent{}.Res)), Kind: "int"},
+		{Name: "Res2", GoType: "int64", Offset: int64(unsafe.Offsetof(IoEvent{}.Res2)), Size: int64(unsafe.Sizeof(IoEvent{}.Res2)), Kind: "int"},
+	}}
+}
+
+// descStructKernelTimespec describes struct KernelTimespec on the built target.
+func descStructKernelTimespec() desc.Struct {
+	return desc.Struct{Name: "KernelTimespec", Size: int64(unsafe.Sizeof(KernelTimespec{})), Align: int64(unsafe.Alignof(KernelTimespec{})), Fields: []desc.Field{
+		{Name: "Sec", GoType: "int64", Offset: int64(unsafe.Offsetof(KernelTimespec{}.Sec)), Size: int64(unsafe.Sizeof(KernelTimespec{}.Sec)), Kind: "int"},
+		{Name: "Nsec", GoType: "int64", Offset: int64(unsafe.Offsetof(KernelTimespec{}.Nsec)), Size: int64(unsafe.Sizeof(KernelTimespec{}.Nsec)), Kind: "int"},
+	}}
+}
+
+// descStructAioSigset describes struct AioSigset on the built target.
+func descStructAioSigset() desc.Struct {
+	return desc.Struct{Name: "AioSigset", Size: int64(unsafe.Sizeof(AioSigset{})), Align: int64(unsafe.Alignof(AioSigset{})), Fields: []desc.Field{
+		{Name: "Sigmask", GoType: "*Sigset", Offset: int64(unsafe.Offsetof(AioSigset{}.Sigmask)), Size: int64(unsafe.Sizeof(AioSigset{}.Sigmask)), Kind: "pointer", Type: "Sigset", Dir: "in"},
+		{Name: "Sigsetsize", GoType: "uintptr", Offset: int64(unsafe.Offsetof(AioSigset{}.Sigsetsize)), Size: int64(unsafe.Sizeof(AioSigset{}.Sigsetsize)), Kind: "int"},
+	}}
 }

@@ -19,10 +19,80 @@ type Package struct {
 	Targets []string `json:"targets"` // GOOS/GOARCH
 	Types   []Type   `json:"types"`
 	Calls   []Call   `json:"calls"`
+	// Resources are the descriptors and other kernel objects the calls
+	// make and take: a fuzzer threads each producer's result into its
+	// consumers.
+	Resources []Resource `json:"resources,omitempty"`
+	// Structs are the layouts of the structs the calls and setters take.
+	Structs []Struct `json:"structs,omitempty"`
 	// Setters are the methods that fill a whole struct from typed
 	// arguments: io_uring's Prep methods, one or more per opcode, and the
 	// SQE fields each sets.
 	Setters []Setter `json:"setters,omitempty"`
+}
+
+// Resource is a descriptor kind ("epoll", "io_uring") or another kernel
+// object (an aio context): the call results that make it and the call
+// parameters and struct fields that take it, as "Call.name" and
+// "Struct.Field". A descriptor kind "any" has no producer: any open
+// descriptor will do.
+type Resource struct {
+	Name      string   `json:"name"`
+	Kind      string   `json:"kind"` // "fd" or "resource"
+	Producers []string `json:"producers,omitempty"`
+	Consumers []string `json:"consumers,omitempty"`
+}
+
+// Struct is the layout of a struct: its Go type's size and alignment, and
+// each named field and view (a C union member the fields do not name) at
+// its C offset. Padding is left out.
+type Struct struct {
+	Name   string  `json:"name"`
+	Size   int64   `json:"size"`
+	Align  int64   `json:"align"`
+	Fields []Field `json:"fields"` // the fields in one order on every target, then the views
+	// ByTarget holds the sizes and alignments that differ from Size and
+	// Align on some targets (JSON only; in Go data, they are the built
+	// target's).
+	ByTarget map[string]Extent `json:"by_target,omitempty"`
+}
+
+// Field is one field or view of a Struct.
+type Field struct {
+	Name   string `json:"name"`
+	GoType string `json:"go_type"`
+	Offset int64  `json:"offset"`
+	Size   int64  `json:"size"`
+	// View: a C union member that methods Name() and SetName() read and
+	// write, not a Go field.
+	View bool `json:"view,omitempty"`
+	// Kind is what the field holds: "int", "flags" or "enum" (of Type),
+	// "struct" (a Type), "array" (of Type), "pointer" (an address of
+	// memory the kernel reads, writes or both, as Dir says; of a Type if
+	// one), "fd" (a descriptor of kind Resource, "any" for any), "resource"
+	// (a kernel object other than a descriptor, named Resource, such as a
+	// buffer group), "len" (the length of field Of, in Unit "count" or
+	// "bytes"), "zero" (must be zero) or "range" (a number from Range[0]
+	// to Range[1]).
+	Kind     string  `json:"kind"`
+	Type     string  `json:"type,omitempty"`
+	Dir      string  `json:"dir,omitempty"`
+	Resource string  `json:"resource,omitempty"`
+	Of       string  `json:"of,omitempty"`
+	Unit     string  `json:"unit,omitempty"`
+	Range    []int64 `json:"range,omitempty"`
+	// ByTarget holds the offsets, sizes and Go types that differ on some
+	// targets (JSON only).
+	ByTarget map[string]Extent `json:"by_target,omitempty"`
+}
+
+// Extent is a field's offset, size and Go type, or a struct's size and
+// alignment, on one target (a zero Align or empty GoType: as the default).
+type Extent struct {
+	Offset int64  `json:"offset,omitempty"`
+	Size   int64  `json:"size"`
+	Align  int64  `json:"align,omitempty"`
+	GoType string `json:"go_type,omitempty"`
 }
 
 // Setter is a method that zeroes a struct and then sets some of its fields.
@@ -112,17 +182,21 @@ type Call struct {
 type Arg struct {
 	Name   string `json:"name"`
 	GoType string `json:"go_type"`
-	// Kind is one of: "fd" (a descriptor or handle), "flags", "enum", "int"
+	// Kind is one of: "fd" (a descriptor or handle), "resource", "flags", "enum", "int"
 	// (a plain integer), "bool", "pointer" (to a struct), "slice" (of structs).
 	Kind string `json:"kind"`
 	// FD is the kind of descriptor (on Windows, handle) an "fd" argument
 	// takes or a result makes: "epoll", "eventfd", "timerfd", "signalfd",
 	// "kqueue", "iocp", "timer", "waitpacket", "eventport", or "any".
 	FD string `json:"fd,omitempty"`
+	// Resource is the kernel object other than a descriptor a "resource"
+	// argument takes or a result makes: "aio_context".
+	Resource string `json:"resource,omitempty"`
 	// Type is the named type of a flags or enum argument, or the struct a
 	// pointer or slice refers to.
 	Type string `json:"type,omitempty"`
-	// Dir is "in" (read by the kernel) or "out" (written by the kernel).
+	// Dir is "in" (read by the kernel), "out" (written by the kernel) or
+	// "inout" (read, then written: io_uring_setup's params).
 	Dir string `json:"dir"`
 	// Len is how the slice's length reaches the kernel: "count" (element
 	// count) or "bytes" (byte length).
@@ -140,6 +214,23 @@ func FromJSON(data []byte, target string) (Package, error) {
 	var p Package
 	if err := json.Unmarshal(data, &p); err != nil {
 		return Package{}, err
+	}
+	for i := range p.Structs {
+		st := &p.Structs[i]
+		if e, ok := st.ByTarget[target]; ok {
+			st.Size, st.Align = e.Size, e.Align
+		}
+		st.ByTarget = nil
+		for j := range st.Fields {
+			f := &st.Fields[j]
+			if e, ok := f.ByTarget[target]; ok {
+				f.Offset, f.Size = e.Offset, e.Size
+				if e.GoType != "" {
+					f.GoType = e.GoType
+				}
+			}
+			f.ByTarget = nil
+		}
 	}
 	for i := range p.Types {
 		for j := range p.Types[i].Values {

@@ -6,6 +6,7 @@
 package epoll
 
 import (
+	"github.com/eventq/eventq/desc"
 	"unsafe"
 )
 
@@ -85,3 +86,10 @@ const (
 	sys_TIMERFD_SETTIME64 = 5282 // timerfd_settime on 64-bit architectures, where it takes 64-bit times already (5.1)
 	sys_WRITE             = 5001
 )
+
+// descStructSigset describes struct Sigset on the built target.
+func descStructSigset() desc.Struct {
+	return desc.Struct{Name: "Sigset", Size: int64(unsafe.Sizeof(Sigset{})), Align: int64(unsafe.Alignof(Sigset{})), Fields: []desc.Field{
+		{Name: "Val", GoType: "[2]uint64", Offset: int64(unsafe.Offsetof(Sigset{}.Val)), Size: int64(unsafe.Sizeof(Sigset{}.Val)), Kind: "array", Type: "uint32"},
+	}}
+}

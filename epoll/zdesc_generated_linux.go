@@ -7,6 +7,7 @@ package epoll
 
 import (
 	"github.com/eventq/eventq/desc"
+	"unsafe"
 )
 
 // Description returns the machine-readable description of this package's
@@ -252,5 +253,80 @@ func Description() desc.Package {
 				},
 			},
 		},
+		Resources: []desc.Resource{
+			{Name: "epoll", Kind: "fd", Producers: []string{"EpollCreate1.epfd"}, Consumers: []string{"EpollCtl.epfd", "EpollWait.epfd", "EpollPwait.epfd", "EpollPwait2.epfd", "EpollSetParams.epfd", "EpollGetParams.epfd"}},
+			{Name: "any", Kind: "fd", Consumers: []string{"EpollCtl.fd"}},
+			{Name: "eventfd", Kind: "fd", Producers: []string{"Eventfd.fd"}, Consumers: []string{"EventfdRead.fd", "EventfdWrite.fd"}},
+			{Name: "timerfd", Kind: "fd", Producers: []string{"TimerfdCreate.fd"}, Consumers: []string{"TimerfdSettime.fd", "TimerfdGettime.fd", "TimerfdRead.fd", "TimerfdSetTicks.fd", "TimerfdSettime64.fd", "TimerfdGettime64.fd"}},
+			{Name: "signalfd", Kind: "fd", Producers: []string{"Signalfd.newfd"}, Consumers: []string{"Signalfd.fd", "SignalfdRead.fd"}},
+		},
+		Structs: []desc.Struct{
+			descStructEpollEvent(),
+			descStructSigset(),
+			descStructKernelTimespec(),
+			descStructKernelItimerspec(),
+			descStructEpollParams(),
+			descStructSignalfdSiginfo(),
+		},
 	}
+}
+
+// descStructEpollEvent describes struct EpollEvent on the built target.
+func descStructEpollEvent() desc.Struct {
+	return desc.Struct{Name: "EpollEvent", Size: int64(unsafe.Sizeof(EpollEvent{})), Align: int64(unsafe.Alignof(EpollEvent{})), Fields: []desc.Field{
+		{Name: "Events", GoType: "Events", Offset: int64(unsafe.Offsetof(EpollEvent{}.Events)), Size: int64(unsafe.Sizeof(EpollEvent{}.Events)), Kind: "flags", Type: "Events"},
+		{Name: "Data", GoType: "[8]byte", Offset: int64(unsafe.Offsetof(EpollEvent{}.Data)), Size: int64(unsafe.Sizeof(EpollEvent{}.Data)), Kind: "array", Type: "byte"},
+	}}
+}
+
+// descStructKernelTimespec describes struct KernelTimespec on the built target.
+func descStructKernelTimespec() desc.Struct {
+	return desc.Struct{Name: "KernelTimespec", Size: int64(unsafe.Sizeof(KernelTimespec{})), Align: int64(unsafe.Alignof(KernelTimespec{})), Fields: []desc.Field{
+		{Name: "Sec", GoType: "int64", Offset: int64(unsafe.Offsetof(KernelTimespec{}.Sec)), Size: int64(unsafe.Sizeof(KernelTimespec{}.Sec)), Kind: "int"},
+		{Name: "Nsec", GoType: "int64", Offset: int64(unsafe.Offsetof(KernelTimespec{}.Nsec)), Size: int64(unsafe.Sizeof(KernelTimespec{}.Nsec)), Kind: "int"},
+	}}
+}
+
+// descStructKernelItimerspec describes struct KernelItimerspec on the built target.
+func descStructKernelItimerspec() desc.Struct {
+	return desc.Struct{Name: "KernelItimerspec", Size: int64(unsafe.Sizeof(KernelItimerspec{})), Align: int64(unsafe.Alignof(KernelItimerspec{})), Fields: []desc.Field{
+		{Name: "Interval", GoType: "KernelTimespec", Offset: int64(unsafe.Offsetof(KernelItimerspec{}.Interval)), Size: int64(unsafe.Sizeof(KernelItimerspec{}.Interval)), Kind: "struct", Type: "KernelTimespec"},
+		{Name: "Value", GoType: "KernelTimespec", Offset: int64(unsafe.Offsetof(KernelItimerspec{}.Value)), Size: int64(unsafe.Sizeof(KernelItimerspec{}.Value)), Kind: "struct", Type: "KernelTimespec"},
+	}}
+}
+
+// descStructEpollParams describes struct EpollParams on the built target.
+func descStructEpollParams() desc.Struct {
+	return desc.Struct{Name: "EpollParams", Size: int64(unsafe.Sizeof(EpollParams{})), Align: int64(unsafe.Alignof(EpollParams{})), Fields: []desc.Field{
+		{Name: "BusyPollUsecs", GoType: "uint32", Offset: int64(unsafe.Offsetof(EpollParams{}.BusyPollUsecs)), Size: int64(unsafe.Sizeof(EpollParams{}.BusyPollUsecs)), Kind: "int"},
+		{Name: "BusyPollBudget", GoType: "uint16", Offset: int64(unsafe.Offsetof(EpollParams{}.BusyPollBudget)), Size: int64(unsafe.Sizeof(EpollParams{}.BusyPollBudget)), Kind: "int"},
+		{Name: "PreferBusyPoll", GoType: "uint8", Offset: int64(unsafe.Offsetof(EpollParams{}.PreferBusyPoll)), Size: int64(unsafe.Sizeof(EpollParams{}.PreferBusyPoll)), Kind: "int"},
+		{Name: "Pad", GoType: "uint8", Offset: int64(unsafe.Offsetof(EpollParams{}.Pad)), Size: int64(unsafe.Sizeof(EpollParams{}.Pad)), Kind: "int"},
+	}}
+}
+
+// descStructSignalfdSiginfo describes struct SignalfdSiginfo on the built target.
+func descStructSignalfdSiginfo() desc.Struct {
+	return desc.Struct{Name: "SignalfdSiginfo", Size: int64(unsafe.Sizeof(SignalfdSiginfo{})), Align: int64(unsafe.Alignof(SignalfdSiginfo{})), Fields: []desc.Field{
+		{Name: "Signo", GoType: "uint32", Offset: int64(unsafe.Offsetof(SignalfdSiginfo{}.Signo)), Size: int64(unsafe.Sizeof(SignalfdSiginfo{}.Signo)), Kind: "int"},
+		{Name: "Errno", GoType: "int32", Offset: int64(unsafe.Offsetof(SignalfdSiginfo{}.Errno)), Size: int64(unsafe.Sizeof(SignalfdSiginfo{}.Errno)), Kind: "int"},
+		{Name: "Code", GoType: "int32", Offset: int64(unsafe.Offsetof(SignalfdSiginfo{}.Code)), Size: int64(unsafe.Sizeof(SignalfdSiginfo{}.Code)), Kind: "int"},
+		{Name: "Pid", GoType: "uint32", Offset: int64(unsafe.Offsetof(SignalfdSiginfo{}.Pid)), Size: int64(unsafe.Sizeof(SignalfdSiginfo{}.Pid)), Kind: "int"},
+		{Name: "Uid", GoType: "uint32", Offset: int64(unsafe.Offsetof(SignalfdSiginfo{}.Uid)), Size: int64(unsafe.Sizeof(SignalfdSiginfo{}.Uid)), Kind: "int"},
+		{Name: "Fd", GoType: "int32", Offset: int64(unsafe.Offsetof(SignalfdSiginfo{}.Fd)), Size: int64(unsafe.Sizeof(SignalfdSiginfo{}.Fd)), Kind: "int"},
+		{Name: "Tid", GoType: "uint32", Offset: int64(unsafe.Offsetof(SignalfdSiginfo{}.Tid)), Size: int64(unsafe.Sizeof(SignalfdSiginfo{}.Tid)), Kind: "int"},
+		{Name: "Band", GoType: "uint32", Offset: int64(unsafe.Offsetof(SignalfdSiginfo{}.Band)), Size: int64(unsafe.Sizeof(SignalfdSiginfo{}.Band)), Kind: "int"},
+		{Name: "Overrun", GoType: "uint32", Offset: int64(unsafe.Offsetof(SignalfdSiginfo{}.Overrun)), Size: int64(unsafe.Sizeof(SignalfdSiginfo{}.Overrun)), Kind: "int"},
+		{Name: "Trapno", GoType: "uint32", Offset: int64(unsafe.Offsetof(SignalfdSiginfo{}.Trapno)), Size: int64(unsafe.Sizeof(SignalfdSiginfo{}.Trapno)), Kind: "int"},
+		{Name: "Status", GoType: "int32", Offset: int64(unsafe.Offsetof(SignalfdSiginfo{}.Status)), Size: int64(unsafe.Sizeof(SignalfdSiginfo{}.Status)), Kind: "int"},
+		{Name: "Int", GoType: "int32", Offset: int64(unsafe.Offsetof(SignalfdSiginfo{}.Int)), Size: int64(unsafe.Sizeof(SignalfdSiginfo{}.Int)), Kind: "int"},
+		{Name: "Ptr", GoType: "uint64", Offset: int64(unsafe.Offsetof(SignalfdSiginfo{}.Ptr)), Size: int64(unsafe.Sizeof(SignalfdSiginfo{}.Ptr)), Kind: "int"},
+		{Name: "Utime", GoType: "uint64", Offset: int64(unsafe.Offsetof(SignalfdSiginfo{}.Utime)), Size: int64(unsafe.Sizeof(SignalfdSiginfo{}.Utime)), Kind: "int"},
+		{Name: "Stime", GoType: "uint64", Offset: int64(unsafe.Offsetof(SignalfdSiginfo{}.Stime)), Size: int64(unsafe.Sizeof(SignalfdSiginfo{}.Stime)), Kind: "int"},
+		{Name: "Addr", GoType: "uint64", Offset: int64(unsafe.Offsetof(SignalfdSiginfo{}.Addr)), Size: int64(unsafe.Sizeof(SignalfdSiginfo{}.Addr)), Kind: "int"},
+		{Name: "AddrLsb", GoType: "uint16", Offset: int64(unsafe.Offsetof(SignalfdSiginfo{}.AddrLsb)), Size: int64(unsafe.Sizeof(SignalfdSiginfo{}.AddrLsb)), Kind: "int"},
+		{Name: "Syscall", GoType: "int32", Offset: int64(unsafe.Offsetof(SignalfdSiginfo{}.Syscall)), Size: int64(unsafe.Sizeof(SignalfdSiginfo{}.Syscall)), Kind: "int"},
+		{Name: "CallAddr", GoType: "uint64", Offset: int64(unsafe.Offsetof(SignalfdSiginfo{}.CallAddr)), Size: int64(unsafe.Sizeof(SignalfdSiginfo{}.CallAddr)), Kind: "int"},
+		{Name: "Arch", GoType: "uint32", Offset: int64(unsafe.Offsetof(SignalfdSiginfo{}.Arch)), Size: int64(unsafe.Sizeof(SignalfdSiginfo{}.Arch)), Kind: "int"},
+	}}
 }

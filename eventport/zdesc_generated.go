@@ -7,6 +7,7 @@ package eventport
 
 import (
 	"github.com/eventq/eventq/desc"
+	"unsafe"
 )
 
 // Description returns the machine-readable description of this package's
@@ -141,10 +142,70 @@ func Description() desc.Package {
 				Args: []desc.Arg{
 					{Name: "port", GoType: "int", Kind: "fd", FD: "eventport", Type: "", Dir: "in", Len: ""},
 					{Name: "list", GoType: "[]PortEvent", Kind: "slice", FD: "", Type: "PortEvent", Dir: "out", Len: "count"},
-					{Name: "nget", GoType: "*uint32", Kind: "pointer", FD: "", Type: "uint32", Dir: "out", Len: ""},
+					{Name: "nget", GoType: "*uint32", Kind: "pointer", FD: "", Type: "uint32", Dir: "inout", Len: ""},
 					{Name: "timeout", GoType: "*unix.Timespec", Kind: "pointer", FD: "", Type: "unix.Timespec", Dir: "in", Len: ""},
 				},
 			},
 		},
+		Resources: []desc.Resource{
+			{Name: "eventport", Kind: "fd", Producers: []string{"PortCreate.port", "PortCreateCloexec.port"}, Consumers: []string{"PortAssociate.port", "PortDissociate.port", "PortSend.port", "PortSendn.ports", "PortAlert.port", "PortGet.port", "PortGetn.port"}},
+		},
+		Structs: []desc.Struct{
+			descStructTimestruc(),
+			descStructPortEvent(),
+			descStructPortNotify(),
+			descStructFileObj(),
+			descStructSigevent(),
+		},
 	}
+}
+
+// descStructTimestruc describes struct Timestruc on the built target.
+func descStructTimestruc() desc.Struct {
+	return desc.Struct{Name: "Timestruc", Size: int64(unsafe.Sizeof(Timestruc{})), Align: int64(unsafe.Alignof(Timestruc{})), Fields: []desc.Field{
+		{Name: "Sec", GoType: "int64", Offset: int64(unsafe.Offsetof(Timestruc{}.Sec)), Size: int64(unsafe.Sizeof(Timestruc{}.Sec)), Kind: "int"},
+		{Name: "Nsec", GoType: "int64", Offset: int64(unsafe.Offsetof(Timestruc{}.Nsec)), Size: int64(unsafe.Sizeof(Timestruc{}.Nsec)), Kind: "int"},
+	}}
+}
+
+// descStructPortEvent describes struct PortEvent on the built target.
+func descStructPortEvent() desc.Struct {
+	return desc.Struct{Name: "PortEvent", Size: int64(unsafe.Sizeof(PortEvent{})), Align: int64(unsafe.Alignof(PortEvent{})), Fields: []desc.Field{
+		{Name: "Events", GoType: "int32", Offset: int64(unsafe.Offsetof(PortEvent{}.Events)), Size: int64(unsafe.Sizeof(PortEvent{}.Events)), Kind: "int"},
+		{Name: "Source", GoType: "Source", Offset: int64(unsafe.Offsetof(PortEvent{}.Source)), Size: int64(unsafe.Sizeof(PortEvent{}.Source)), Kind: "enum", Type: "Source"},
+		{Name: "Pad", GoType: "uint16", Offset: int64(unsafe.Offsetof(PortEvent{}.Pad)), Size: int64(unsafe.Sizeof(PortEvent{}.Pad)), Kind: "int"},
+		{Name: "Object", GoType: "uintptr", Offset: int64(unsafe.Offsetof(PortEvent{}.Object)), Size: int64(unsafe.Sizeof(PortEvent{}.Object)), Kind: "int"},
+		{Name: "User", GoType: "uintptr", Offset: int64(unsafe.Offsetof(PortEvent{}.User)), Size: int64(unsafe.Sizeof(PortEvent{}.User)), Kind: "int"},
+	}}
+}
+
+// descStructPortNotify describes struct PortNotify on the built target.
+func descStructPortNotify() desc.Struct {
+	return desc.Struct{Name: "PortNotify", Size: int64(unsafe.Sizeof(PortNotify{})), Align: int64(unsafe.Alignof(PortNotify{})), Fields: []desc.Field{
+		{Name: "Port", GoType: "int32", Offset: int64(unsafe.Offsetof(PortNotify{}.Port)), Size: int64(unsafe.Sizeof(PortNotify{}.Port)), Kind: "int"},
+		{Name: "User", GoType: "uintptr", Offset: int64(unsafe.Offsetof(PortNotify{}.User)), Size: int64(unsafe.Sizeof(PortNotify{}.User)), Kind: "int"},
+	}}
+}
+
+// descStructFileObj describes struct FileObj on the built target.
+func descStructFileObj() desc.Struct {
+	return desc.Struct{Name: "FileObj", Size: int64(unsafe.Sizeof(FileObj{})), Align: int64(unsafe.Alignof(FileObj{})), Fields: []desc.Field{
+		{Name: "Atime", GoType: "Timestruc", Offset: int64(unsafe.Offsetof(FileObj{}.Atime)), Size: int64(unsafe.Sizeof(FileObj{}.Atime)), Kind: "struct", Type: "Timestruc"},
+		{Name: "Mtime", GoType: "Timestruc", Offset: int64(unsafe.Offsetof(FileObj{}.Mtime)), Size: int64(unsafe.Sizeof(FileObj{}.Mtime)), Kind: "struct", Type: "Timestruc"},
+		{Name: "Ctime", GoType: "Timestruc", Offset: int64(unsafe.Offsetof(FileObj{}.Ctime)), Size: int64(unsafe.Sizeof(FileObj{}.Ctime)), Kind: "struct", Type: "Timestruc"},
+		{Name: "Pad", GoType: "[3]uintptr", Offset: int64(unsafe.Offsetof(FileObj{}.Pad)), Size: int64(unsafe.Sizeof(FileObj{}.Pad)), Kind: "array", Type: "uintptr"},
+		{Name: "Name", GoType: "*byte", Offset: int64(unsafe.Offsetof(FileObj{}.Name)), Size: int64(unsafe.Sizeof(FileObj{}.Name)), Kind: "pointer", Type: "byte", Dir: "in"},
+	}}
+}
+
+// descStructSigevent describes struct Sigevent on the built target.
+func descStructSigevent() desc.Struct {
+	return desc.Struct{Name: "Sigevent", Size: int64(unsafe.Sizeof(Sigevent{})), Align: int64(unsafe.Alignof(Sigevent{})), Fields: []desc.Field{
+		{Name: "Notify", GoType: "SigevNotify", Offset: int64(unsafe.Offsetof(Sigevent{}.Notify)), Size: int64(unsafe.Sizeof(Sigevent{}.Notify)), Kind: "enum", Type: "SigevNotify"},
+		{Name: "Signo", GoType: "int32", Offset: int64(unsafe.Offsetof(Sigevent{}.Signo)), Size: int64(unsafe.Sizeof(Sigevent{}.Signo)), Kind: "int"},
+		{Name: "Value", GoType: "uintptr", Offset: int64(unsafe.Offsetof(Sigevent{}.Value)), Size: int64(unsafe.Sizeof(Sigevent{}.Value)), Kind: "int"},
+		{Name: "NotifyFunction", GoType: "uintptr", Offset: int64(unsafe.Offsetof(Sigevent{}.NotifyFunction)), Size: int64(unsafe.Sizeof(Sigevent{}.NotifyFunction)), Kind: "int"},
+		{Name: "NotifyAttributes", GoType: "uintptr", Offset: int64(unsafe.Offsetof(Sigevent{}.NotifyAttributes)), Size: int64(unsafe.Sizeof(Sigevent{}.NotifyAttributes)), Kind: "int"},
+		{Name: "Pad2", GoType: "int32", Offset: int64(unsafe.Offsetof(Sigevent{}.Pad2)), Size: int64(unsafe.Sizeof(Sigevent{}.Pad2)), Kind: "int"},
+	}}
 }

@@ -58,7 +58,7 @@ func Emit(m *Model) map[string][]byte {
 		}
 	}
 	all := placement{it: item{kind: "desc"}}
-	files[all.fileName(m)] = []item{{kind: "desc", key: "00", code: descGo(d, jsonName)}}
+	files[all.fileName(m)] = append(files[all.fileName(m)], item{kind: "desc", key: "00", code: descGo(d, jsonName)})
 	scopes[all.fileName(m)] = m.Targets
 	for name, items := range files {
 		out[name] = m.goFile(scopes[name], items)
@@ -88,6 +88,9 @@ func (m *Model) items(i int) []item {
 		for k, v := range st.Views {
 			out = append(out, item{kind: "types", key: fmt.Sprintf("03.%03d.v%03d", j, k), code: renderView(st, v)})
 		}
+	}
+	for j, st := range m.Structs {
+		out = append(out, item{kind: "desc", key: fmt.Sprintf("08.%03d", j), code: m.structDescGo(st, i)})
 	}
 	for j, s := range m.Setters {
 		out = append(out, item{kind: "setters", key: fmt.Sprintf("07.%03d", j), code: m.renderSetter(s)})

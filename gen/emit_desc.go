@@ -7,6 +7,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -39,6 +40,10 @@ func (m *Model) describe() *desc.Package {
 	for _, c := range m.Calls {
 		d.Calls = append(d.Calls, m.describeCall(c))
 	}
+	for _, st := range m.Structs {
+		d.Structs = append(d.Structs, m.describeStruct(st))
+	}
+	d.Resources = resources(d)
 	for _, st := range m.Setters {
 		ds := desc.Setter{Name: st.Name, Struct: st.Struct.Name}
 		for _, a := range st.Sets {
@@ -53,6 +58,167 @@ func (m *Model) describe() *desc.Package {
 	}
 	return d
 }
+
+// fieldKind is what a field or view of Go type typ holds: the struct's
+// kind line for it, or what its type says.
+func (m *Model) fieldKind(st *Struct, name, typ string) desc.Field {
+	f := desc.Field{Name: name, GoType: typ, Kind: "int"}
+	switch {
+	case m.typeNamed(typ) != nil:
+		f.Kind, f.Type = m.typeNamed(typ).Kind(), typ
+	case m.structNamed(typ) != nil:
+		f.Kind, f.Type = "struct", typ
+	case strings.HasPrefix(typ, "["):
+		f.Kind, f.Type = "array", typ[strings.Index(typ, "]")+1:]
+	case strings.HasPrefix(typ, "*"):
+		f.Kind, f.Type, f.Dir = "pointer", typ[1:], "in"
+	}
+	if k := st.Kinds[name]; k != nil {
+		f.Kind, f.Resource, f.Of, f.Unit = k.Kind, k.Resource, k.Of, k.Unit
+		if k.Kind == "pointer" {
+			f.Dir, f.Type = k.Dir, k.Type
+		}
+		if k.Kind == "range" {
+			f.Range = []int64{k.Min, k.Max}
+		}
+	}
+	return f
+}
+
+// namedFields are a layout's fields without its padding.
+func namedFields(l *Layout) []Field {
+	var out []Field
+	for _, f := range l.Fields {
+		if f.Name != "_" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// describeStruct describes a struct with every target's layout: the first
+// target's, and where another differs, its own in ByTarget.
+func (m *Model) describeStruct(st *Struct) desc.Struct {
+	first := st.Layouts[0]
+	ds := desc.Struct{Name: st.Name, Size: first.Size, Align: first.Align}
+	for i, l := range st.Layouts[1:] {
+		if l.Size != first.Size || l.Align != first.Align {
+			if ds.ByTarget == nil {
+				ds.ByTarget = map[string]desc.Extent{}
+			}
+			ds.ByTarget[m.Targets[i+1].String()] = desc.Extent{Size: l.Size, Align: l.Align}
+		}
+	}
+	for _, f := range namedFields(first) {
+		df := m.fieldKind(st, f.Name, f.Type)
+		df.Offset, df.Size = f.Offset, f.Size
+		for i, l := range st.Layouts[1:] {
+			j := slices.IndexFunc(l.Fields, func(g Field) bool { return g.Name == f.Name })
+			g := l.Fields[j]
+			if g.Offset != f.Offset || g.Size != f.Size || g.Type != f.Type {
+				if df.ByTarget == nil {
+					df.ByTarget = map[string]desc.Extent{}
+				}
+				e := desc.Extent{Offset: g.Offset, Size: g.Size}
+				if g.Type != f.Type {
+					e.GoType = g.Type
+				}
+				df.ByTarget[m.Targets[i+1].String()] = e
+			}
+		}
+		ds.Fields = append(ds.Fields, df)
+	}
+	for _, v := range st.Views {
+		df := m.fieldKind(st, v.Name, v.Type)
+		df.Offset, df.Size, df.View = v.Offset, v.Size, true
+		ds.Fields = append(ds.Fields, df)
+	}
+	return ds
+}
+
+// resources lists the descriptors and other kernel objects of a
+// description: which call results make each, and which call parameters
+// and struct fields take it, by name (Call.param, Struct.Field).
+func resources(d *desc.Package) []desc.Resource {
+	var out []desc.Resource
+	at := func(name, kind string) *desc.Resource {
+		for i := range out {
+			if out[i].Name == name {
+				return &out[i]
+			}
+		}
+		out = append(out, desc.Resource{Name: name, Kind: kind})
+		return &out[len(out)-1]
+	}
+	for _, c := range d.Calls {
+		for _, a := range c.Results {
+			if a.FD != "" {
+				r := at(a.FD, "fd")
+				r.Producers = append(r.Producers, c.Name+"."+a.Name)
+			}
+			if a.Resource != "" {
+				r := at(a.Resource, "resource")
+				r.Producers = append(r.Producers, c.Name+"."+a.Name)
+			}
+		}
+		for _, a := range c.Args {
+			if a.FD != "" {
+				r := at(a.FD, "fd")
+				r.Consumers = append(r.Consumers, c.Name+"."+a.Name)
+			}
+			if a.Resource != "" {
+				r := at(a.Resource, "resource")
+				r.Consumers = append(r.Consumers, c.Name+"."+a.Name)
+			}
+		}
+	}
+	for _, st := range d.Structs {
+		for _, f := range st.Fields {
+			if f.Kind == "fd" || f.Kind == "resource" {
+				r := at(f.Resource, f.Kind)
+				r.Consumers = append(r.Consumers, st.Name+"."+f.Name)
+			}
+		}
+	}
+	return out
+}
+
+// structDescGo renders, for target i, a function returning the description
+// of struct st with that target's layout: sizes and offsets as the
+// compiler's own, so a build gets its target's; field order and Go types
+// as on target i.
+func (m *Model) structDescGo(st *Struct, i int) string {
+	ds := m.describeStruct(st)
+	var b strings.Builder
+	fmt.Fprintf(&b, "// %s describes struct %s on the built target.\nfunc %s() desc.Struct {\n", structDescFunc(st), st.Name, structDescFunc(st))
+	fmt.Fprintf(&b, "return desc.Struct{Name: %q, Size: int64(unsafe.Sizeof(%[2]s{})), Align: int64(unsafe.Alignof(%[2]s{})), Fields: []desc.Field{\n", st.Name, st.Name)
+	for _, f := range ds.Fields {
+		typ := f.GoType
+		var place string
+		if f.View {
+			place = fmt.Sprintf("Offset: %d, Size: %d, View: true", f.Offset, f.Size)
+		} else {
+			if e, ok := f.ByTarget[m.Targets[i].String()]; ok && e.GoType != "" {
+				typ = e.GoType
+			}
+			place = fmt.Sprintf("Offset: int64(unsafe.Offsetof(%[1]s{}.%[2]s)), Size: int64(unsafe.Sizeof(%[1]s{}.%[2]s))", st.Name, f.Name)
+		}
+		fmt.Fprintf(&b, "{Name: %q, GoType: %q, %s, Kind: %q", f.Name, typ, place, f.Kind)
+		for _, kv := range [][2]string{{"Type", f.Type}, {"Dir", f.Dir}, {"Resource", f.Resource}, {"Of", f.Of}, {"Unit", f.Unit}} {
+			if kv[1] != "" {
+				fmt.Fprintf(&b, ", %s: %q", kv[0], kv[1])
+			}
+		}
+		if f.Range != nil {
+			fmt.Fprintf(&b, ", Range: []int64{%d, %d}", f.Range[0], f.Range[1])
+		}
+		b.WriteString("},\n")
+	}
+	b.WriteString("}}\n}\n")
+	return b.String()
+}
+
+func structDescFunc(st *Struct) string { return "descStruct" + st.Name }
 
 func (m *Model) describeCall(c *Call) desc.Call {
 	lens := map[*Param]string{} // slice -> "count" or "bytes"
@@ -84,10 +250,12 @@ func (m *Model) describeCall(c *Call) desc.Call {
 		}
 	}
 	arg := func(p *Param, dir string) desc.Arg {
-		a := desc.Arg{Name: p.Name, GoType: p.Type, Dir: dir, FD: p.FD}
+		a := desc.Arg{Name: p.Name, GoType: p.Type, Dir: dir, FD: p.FD, Resource: p.Resource}
 		switch {
 		case a.FD != "":
 			a.Kind = "fd"
+		case a.Resource != "":
+			a.Kind = "resource"
 		case p.slice():
 			a.Kind, a.Type, a.Len = "slice", p.elem(), lens[p]
 		case p.pointer():
@@ -101,6 +269,9 @@ func (m *Model) describeCall(c *Call) desc.Call {
 		}
 		if p.Out {
 			a.Dir = "out"
+		}
+		if p.InOut {
+			a.Dir = "inout"
 		}
 		return a
 	}
@@ -177,14 +348,39 @@ func descGo(d *desc.Package, jsonName string) string {
 			}
 			fmt.Fprintf(&b, "%s: []desc.Arg{\n", list.field)
 			for _, a := range list.args {
-				fmt.Fprintf(&b, "{Name: %q, GoType: %q, Kind: %q, FD: %q, Type: %q, Dir: %q, Len: %q},\n",
-					a.Name, a.GoType, a.Kind, a.FD, a.Type, a.Dir, a.Len)
+				resource := ""
+				if a.Resource != "" {
+					resource = fmt.Sprintf(", Resource: %q", a.Resource)
+				}
+				fmt.Fprintf(&b, "{Name: %q, GoType: %q, Kind: %q, FD: %q%s, Type: %q, Dir: %q, Len: %q},\n",
+					a.Name, a.GoType, a.Kind, a.FD, resource, a.Type, a.Dir, a.Len)
 			}
 			b.WriteString("},\n")
 		}
 		b.WriteString("},\n")
 	}
 	b.WriteString("},\n")
+	if len(d.Resources) > 0 {
+		b.WriteString("Resources: []desc.Resource{\n")
+		for _, r := range d.Resources {
+			fmt.Fprintf(&b, "{Name: %q, Kind: %q", r.Name, r.Kind)
+			if len(r.Producers) > 0 {
+				fmt.Fprintf(&b, ", Producers: []string{%s}", quoteAll(r.Producers))
+			}
+			if len(r.Consumers) > 0 {
+				fmt.Fprintf(&b, ", Consumers: []string{%s}", quoteAll(r.Consumers))
+			}
+			b.WriteString("},\n")
+		}
+		b.WriteString("},\n")
+	}
+	if len(d.Structs) > 0 {
+		b.WriteString("Structs: []desc.Struct{\n")
+		for _, st := range d.Structs {
+			fmt.Fprintf(&b, "descStruct%s(),\n", st.Name)
+		}
+		b.WriteString("},\n")
+	}
 	if len(d.Setters) > 0 {
 		b.WriteString("Setters: []desc.Setter{\n")
 		for _, st := range d.Setters {

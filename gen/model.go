@@ -92,6 +92,22 @@ type Struct struct {
 	Layouts []*Layout // per target
 	Views   []*View
 	Invalid string // the field a setter sets to all ones for a slice too long for its length field
+	// Kinds say what some fields and views hold, for the description:
+	// what a fuzzer cannot tell from the Go type alone.
+	Kinds map[string]*FieldKind
+}
+
+// FieldKind is what a struct's field or view holds (a kind line): a
+// descriptor or other kernel resource, an address, the length of another
+// field, a value that must be zero, or a bounded number.
+type FieldKind struct {
+	Kind     string // "fd", "resource", "pointer", "len", "zero" or "range"
+	Resource string // fd: the descriptor's kind ("any" for any); resource: its name
+	Dir      string // pointer: "in", "out" or "inout", as the kernel uses the memory
+	Type     string // pointer: what it points to, if one type
+	Of       string // len: the field whose length it is
+	Unit     string // len: "count" (elements) or "bytes"
+	Min, Max int64  // range: the values the kernel accepts
 }
 
 // Layout is a struct's Go fields on one target, padding included.
@@ -104,7 +120,7 @@ type Layout struct {
 // Field is one Go field at its C offset. Padding fields are named "_".
 type Field struct {
 	Name, Type, Doc string
-	Offset          int64
+	Offset, Size    int64
 }
 
 // Sysnum is one system call's number per target ("" where it has none).

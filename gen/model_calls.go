@@ -48,7 +48,9 @@ type Call struct {
 type Param struct {
 	Name, Type string
 	FD         string // the kind of descriptor it takes or makes, if any
+	Resource   string // the kernel object other than a descriptor it takes or makes (an aio context)
 	Out        bool   // the kernel writes what it points to
+	InOut      bool   // the kernel reads what it points to, then writes it
 	Filled     bool   // a result the kernel fills through a pointer
 	CInt       bool   // a Go int the kernel reads as a C int: range-checked
 }
@@ -112,7 +114,7 @@ type Ret struct {
 // here, and the emitters work from the result (a test counts the calls).
 var parseExpr = parser.ParseExpr
 
-var callAttrs = []string{"c", "go", "sys", "block", "ret", "cloexec", "forklock", "minlen", "man", "fd", "out", "dll", "fail", "failclear", "doc"}
+var callAttrs = []string{"c", "go", "sys", "block", "ret", "cloexec", "forklock", "minlen", "man", "fd", "resource", "out", "inout", "dll", "fail", "failclear", "doc"}
 
 func (b *builder) call(n *Node) error {
 	if err := b.blockHead(n, "call NAME"); err != nil {
@@ -216,36 +218,45 @@ func (c *Call) param(name string) *Param {
 
 func (c *Call) isParam(p *Param) bool { return slices.Contains(c.Params, p) }
 
+// fds parses the fd and resource lines: NAME:KIND, the descriptors and the
+// other kernel objects (an aio context) that parameters take and results make.
 func (b *builder) fds(c *Call, attrs map[string]*Node) error {
-	a := attrs["fd"]
-	if a == nil {
-		return nil
-	}
-	for _, kv := range a.Words[1:] {
-		name, kind, ok := strings.Cut(kv, ":")
-		p := c.param(name)
-		switch {
-		case !ok || kind == "":
-			return a.Pos.errorf("want fd NAME:KIND..., got %q", kv)
-		case p == nil:
-			return a.Pos.errorf("fd %s names no parameter or result", kv)
+	for _, kw := range []string{"fd", "resource"} {
+		a := attrs[kw]
+		if a == nil {
+			continue
 		}
-		p.FD = kind
+		for _, kv := range a.Words[1:] {
+			name, kind, ok := strings.Cut(kv, ":")
+			p := c.param(name)
+			switch {
+			case !ok || kind == "":
+				return a.Pos.errorf("want %s NAME:KIND..., got %q", kw, kv)
+			case p == nil || p.FD != "" || p.Resource != "":
+				return a.Pos.errorf("%s %s names no parameter or result, or one named already", kw, kv)
+			case kw == "fd":
+				p.FD = kind
+			default:
+				p.Resource = kind
+			}
+		}
 	}
 	return nil
 }
 
 func (b *builder) outs(c *Call, attrs map[string]*Node) error {
-	a := attrs["out"]
-	if a == nil {
-		return nil
-	}
-	for _, name := range a.Words[1:] {
-		p := c.param(name)
-		if p == nil || !c.isParam(p) || !(p.slice() || p.pointer()) {
-			return a.Pos.errorf("out %s names no pointer or slice parameter", name)
+	for _, kw := range []string{"out", "inout"} {
+		a := attrs[kw]
+		if a == nil {
+			continue
 		}
-		p.Out = true
+		for _, name := range a.Words[1:] {
+			p := c.param(name)
+			if p == nil || !c.isParam(p) || !(p.slice() || p.pointer()) || p.Out {
+				return a.Pos.errorf("%s %s names no pointer or slice parameter, or one already out", kw, name)
+			}
+			p.Out, p.InOut = true, kw == "inout"
+		}
 	}
 	return nil
 }

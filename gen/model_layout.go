@@ -6,6 +6,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -51,10 +52,10 @@ func (b *builder) structDecl(n *Node) error {
 				keyed = append(keyed, l)
 				alts = append(alts, alternative{keys: keys, pos: c.Pos})
 			}
-		case "view", "invalid":
+		case "view", "invalid", "kind":
 			later = append(later, c)
 		default:
-			return c.Pos.errorf("want doc, layout, view or invalid in struct %s", st.Name)
+			return c.Pos.errorf("want doc, layout, view, invalid or kind in struct %s", st.Name)
 		}
 	}
 	pick, err := b.choose(alts)
@@ -81,18 +82,131 @@ func (b *builder) structDecl(n *Node) error {
 	if len(st.Doc) == 0 {
 		return n.Pos.errorf("struct %s needs doc lines", st.Name)
 	}
+	if err := sameFields(st, n); err != nil {
+		return err
+	}
 	for _, c := range later {
 		var err error
-		if c.Keyword() == "view" {
+		switch c.Keyword() {
+		case "view":
 			err = b.structView(st, c)
-		} else {
+		case "invalid":
 			err = b.structInvalid(st, c)
 		}
 		if err != nil {
 			return err
 		}
 	}
+	for _, c := range later { // once every view is known
+		if c.Keyword() == "kind" {
+			if err := b.structKind(st, c); err != nil {
+				return err
+			}
+		}
+	}
 	b.m.Structs = append(b.m.Structs, st)
+	return nil
+}
+
+// sameFields checks that every target's layout names the same fields,
+// whatever their order, offsets and sizes: the description lists a
+// struct's fields once, with each target's offsets and types.
+func sameFields(st *Struct, n *Node) error {
+	names := func(l *Layout) []string {
+		var out []string
+		for _, f := range l.Fields {
+			if f.Name != "_" {
+				out = append(out, f.Name)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	first := names(st.Layouts[0])
+	for _, l := range st.Layouts[1:] {
+		if !slices.Equal(names(l), first) {
+			return n.Pos.errorf("struct %s: every layout must name the same fields (a field some targets lack is a byte array on the others)", st.Name)
+		}
+	}
+	return nil
+}
+
+// structKind reads kind NAME KIND [ARGS]: what field or view NAME holds.
+//
+//	kind Fd fd any                 a descriptor of that kind
+//	kind BufGroup resource buf_group  a kernel object other than a descriptor
+//	kind Addr pointer in [TYPE]     an address the kernel reads (out: writes; inout: both)
+//	kind Len len Addr bytes         the length of field Addr (count: in elements)
+//	kind Resv zero                  must be zero
+//	kind SqEntries range 1 32768    a number the kernel accepts from LO to HI
+func (b *builder) structKind(st *Struct, c *Node) error {
+	if err := noChildren(c); err != nil {
+		return err
+	}
+	if err := noComment(c); err != nil {
+		return err
+	}
+	w := c.Words
+	if len(w) < 3 {
+		return c.Pos.errorf("want: kind FIELD KIND [ARGS]")
+	}
+	name, kind, args := w[1], w[2], w[3:]
+	typ := st.field(name)
+	if v := st.view(name); v != nil {
+		typ = v.Type
+	}
+	switch {
+	case typ == "":
+		return c.Pos.errorf("kind %s: struct %s has no field or view %s", name, st.Name, name)
+	case st.Kinds[name] != nil:
+		return c.Pos.errorf("kind %s: a second kind line for it", name)
+	}
+	integer := slices.Contains(predeclared, typ) || b.m.typeNamed(typ) != nil
+	k := &FieldKind{Kind: kind}
+	bad := func(want string) error { return c.Pos.errorf("kind %s %s: want %s", name, kind, want) }
+	switch kind {
+	case "fd", "resource":
+		if len(args) != 1 || !integer {
+			return bad("one word, the resource, on an integer field")
+		}
+		k.Resource = args[0]
+	case "pointer":
+		if len(args) < 1 || len(args) > 2 || !slices.Contains([]string{"in", "out", "inout"}, args[0]) || (typ != "uint64" && typ != "uintptr") {
+			return bad("in, out or inout and an optional type, on a uint64 or uintptr field")
+		}
+		k.Dir = args[0]
+		if len(args) == 2 {
+			k.Type = args[1]
+		}
+	case "len":
+		if len(args) != 2 || (args[1] != "count" && args[1] != "bytes") || !integer {
+			return bad("the field it measures and count or bytes, on an integer field")
+		}
+		if st.field(args[0]) == "" && st.view(args[0]) == nil {
+			return c.Pos.errorf("kind %s len %s: no such field or view", name, args[0])
+		}
+		k.Of, k.Unit = args[0], args[1]
+	case "zero":
+		if len(args) != 0 {
+			return bad("no words")
+		}
+	case "range":
+		if len(args) != 2 || !integer {
+			return bad("LO HI, on an integer field")
+		}
+		lo, err1 := strconv.ParseInt(args[0], 0, 64)
+		hi, err2 := strconv.ParseInt(args[1], 0, 64)
+		if err1 != nil || err2 != nil || lo > hi {
+			return bad("integers LO <= HI")
+		}
+		k.Min, k.Max = lo, hi
+	default:
+		return c.Pos.errorf("kind %s: unknown kind %q (fd, resource, pointer, len, zero or range)", name, kind)
+	}
+	if st.Kinds == nil {
+		st.Kinds = map[string]*FieldKind{}
+	}
+	st.Kinds[name] = k
 	return nil
 }
 
@@ -178,7 +292,7 @@ func (b *builder) goLayout(name string, l *layoutSpec, t Target) (*Layout, error
 	out := &Layout{Doc: l.node.Comment, Align: 1}
 	var off int64
 	pad := func(n int64) {
-		out.Fields = append(out.Fields, Field{Name: "_", Type: fmt.Sprintf("[%d]byte", n), Offset: off})
+		out.Fields = append(out.Fields, Field{Name: "_", Type: fmt.Sprintf("[%d]byte", n), Offset: off, Size: n})
 		off += n
 	}
 	for _, f := range l.fields {
@@ -196,7 +310,7 @@ func (b *builder) goLayout(name string, l *layoutSpec, t Target) (*Layout, error
 			pad(want - off)
 		}
 		off = want
-		out.Fields = append(out.Fields, Field{Name: fname, Type: ftype, Doc: f.Comment, Offset: off})
+		out.Fields = append(out.Fields, Field{Name: fname, Type: ftype, Doc: f.Comment, Offset: off, Size: size})
 		off += size
 		out.Align = max(out.Align, align)
 	}

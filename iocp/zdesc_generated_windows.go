@@ -7,6 +7,7 @@ package iocp
 
 import (
 	"github.com/eventq/eventq/desc"
+	"unsafe"
 )
 
 // Description returns the machine-readable description of this package's
@@ -196,5 +197,24 @@ func Description() desc.Package {
 				},
 			},
 		},
+		Resources: []desc.Resource{
+			{Name: "iocp", Kind: "fd", Producers: []string{"CreateIoCompletionPort.port"}, Consumers: []string{"CreateIoCompletionPort.existingPort", "GetQueuedCompletionStatus.port", "GetQueuedCompletionStatusEx.port", "PostQueuedCompletionStatus.port", "NtAssociateWaitCompletionPacket.port"}},
+			{Name: "any", Kind: "fd", Consumers: []string{"CreateIoCompletionPort.file", "CancelIo.file", "CancelIoEx.file", "SetFileCompletionNotificationModes.file", "GetOverlappedResult.file", "GetOverlappedResultEx.file", "NtAssociateWaitCompletionPacket.target"}},
+			{Name: "waitpacket", Kind: "fd", Producers: []string{"NtCreateWaitCompletionPacket.packet"}, Consumers: []string{"NtAssociateWaitCompletionPacket.packet", "NtCancelWaitCompletionPacket.packet"}},
+			{Name: "timer", Kind: "fd", Producers: []string{"CreateWaitableTimerEx.timer"}, Consumers: []string{"SetWaitableTimer.timer", "CancelWaitableTimer.timer"}},
+		},
+		Structs: []desc.Struct{
+			descStructOverlappedEntry(),
+		},
 	}
+}
+
+// descStructOverlappedEntry describes struct OverlappedEntry on the built target.
+func descStructOverlappedEntry() desc.Struct {
+	return desc.Struct{Name: "OverlappedEntry", Size: int64(unsafe.Sizeof(OverlappedEntry{})), Align: int64(unsafe.Alignof(OverlappedEntry{})), Fields: []desc.Field{
+		{Name: "Key", GoType: "uintptr", Offset: int64(unsafe.Offsetof(OverlappedEntry{}.Key)), Size: int64(unsafe.Sizeof(OverlappedEntry{}.Key)), Kind: "int"},
+		{Name: "Overlapped", GoType: "*windows.Overlapped", Offset: int64(unsafe.Offsetof(OverlappedEntry{}.Overlapped)), Size: int64(unsafe.Sizeof(OverlappedEntry{}.Overlapped)), Kind: "pointer", Type: "windows.Overlapped", Dir: "in"},
+		{Name: "Internal", GoType: "uintptr", Offset: int64(unsafe.Offsetof(OverlappedEntry{}.Internal)), Size: int64(unsafe.Sizeof(OverlappedEntry{}.Internal)), Kind: "int"},
+		{Name: "Bytes", GoType: "uint32", Offset: int64(unsafe.Offsetof(OverlappedEntry{}.Bytes)), Size: int64(unsafe.Sizeof(OverlappedEntry{}.Bytes)), Kind: "int"},
+	}}
 }

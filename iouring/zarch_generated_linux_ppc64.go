@@ -6,6 +6,7 @@
 package iouring
 
 import (
+	"github.com/eventq/eventq/desc"
 	"unsafe"
 )
 
@@ -34,3 +35,10 @@ const (
 	sys_IO_URING_REGISTER = 427
 	sys_IO_URING_SETUP    = 425
 )
+
+// descStructSigset describes struct Sigset on the built target.
+func descStructSigset() desc.Struct {
+	return desc.Struct{Name: "Sigset", Size: int64(unsafe.Sizeof(Sigset{})), Align: int64(unsafe.Alignof(Sigset{})), Fields: []desc.Field{
+		{Name: "Val", GoType: "[1]uint64", Offset: int64(unsafe.Offsetof(Sigset{}.Val)), Size: int64(unsafe.Sizeof(Sigset{}.Val)), Kind: "array", Type: "uint32"},
+	}}
+}

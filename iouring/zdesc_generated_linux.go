@@ -7,6 +7,7 @@ package iouring
 
 import (
 	"github.com/eventq/eventq/desc"
+	"unsafe"
 )
 
 // Description returns the machine-readable description of this package's
@@ -436,7 +437,7 @@ func Description() desc.Package {
 			{Name: "IoUringSetup", C: "int io_uring_setup(u32 entries, struct io_uring_params *p)", Syscall: "io_uring_setup", Blocks: "never", Cloexec: "", Man: "io_uring_setup(2)", ManURL: "https://man7.org/linux/man-pages/man2/io_uring_setup.2.html",
 				Args: []desc.Arg{
 					{Name: "entries", GoType: "uint32", Kind: "int", FD: "", Type: "", Dir: "in", Len: ""},
-					{Name: "params", GoType: "*Params", Kind: "pointer", FD: "", Type: "Params", Dir: "out", Len: ""},
+					{Name: "params", GoType: "*Params", Kind: "pointer", FD: "", Type: "Params", Dir: "inout", Len: ""},
 				},
 				Results: []desc.Arg{
 					{Name: "fd", GoType: "int", Kind: "fd", FD: "io_uring", Type: "", Dir: "out", Len: ""},
@@ -479,6 +480,64 @@ func Description() desc.Package {
 					{Name: "ret", GoType: "int", Kind: "int", FD: "", Type: "", Dir: "out", Len: ""},
 				},
 			},
+		},
+		Resources: []desc.Resource{
+			{Name: "io_uring", Kind: "fd", Producers: []string{"IoUringSetup.fd"}, Consumers: []string{"IoUringEnter.fd", "IoUringEnterArg.fd", "IoUringRegister.fd", "Params.WqFd"}},
+			{Name: "any", Kind: "fd", Consumers: []string{"Sqe.Fd", "Sqe.SpliceFdIn"}},
+			{Name: "buf_index", Kind: "resource", Consumers: []string{"Sqe.BufIndex"}},
+			{Name: "personality", Kind: "resource", Consumers: []string{"Sqe.Personality"}},
+			{Name: "buf_group", Kind: "resource", Consumers: []string{"Sqe.BufGroup"}},
+			{Name: "fixed_file", Kind: "resource", Consumers: []string{"Sqe.FileIndex"}},
+		},
+		Structs: []desc.Struct{
+			descStructSqringOffsets(),
+			descStructCqringOffsets(),
+			descStructParams(),
+			descStructSqe(),
+			descStructSqe128(),
+			descStructCqe(),
+			descStructCqe32(),
+			descStructAttrPi(),
+			descStructFilesUpdate(),
+			descStructRegionDesc(),
+			descStructMemRegionReg(),
+			descStructRsrcRegister(),
+			descStructRsrcUpdate(),
+			descStructRsrcUpdate2(),
+			descStructProbeOp(),
+			descStructProbeHdr(),
+			descStructRestriction(),
+			descStructClockRegister(),
+			descStructCloneBuffers(),
+			descStructBuf(),
+			descStructBufReg(),
+			descStructBufStatus(),
+			descStructNapi(),
+			descStructKernelTimespec(),
+			descStructSigset(),
+			descStructRegWait(),
+			descStructGeteventsArg(),
+			descStructSyncCancelReg(),
+			descStructFileIndexRange(),
+			descStructRecvmsgOut(),
+			descStructTimespec64(),
+			descStructZcrxRqe(),
+			descStructZcrxCqe(),
+			descStructZcrxOffsets(),
+			descStructZcrxAreaReg(),
+			descStructZcrxIfqReg(),
+			descStructQueryHdr(),
+			descStructQueryOpcode(),
+			descStructQueryZcrx(),
+			descStructQueryZcrxEvent(),
+			descStructQueryScq(),
+			descStructZcrxStats(),
+			descStructZcrxEventDesc(),
+			descStructZcrxCtrl(),
+			descStructTaskRestriction(),
+			descStructBpfFilter(),
+			descStructBpf(),
+			descStructFutexWaitv(),
 		},
 		Setters: []desc.Setter{
 			{Name: "PrepNop", Struct: "Sqe", Sets: []desc.Set{
@@ -1039,4 +1098,565 @@ func Description() desc.Package {
 			}},
 		},
 	}
+}
+
+// descStructSqringOffsets describes struct SqringOffsets on the built target.
+func descStructSqringOffsets() desc.Struct {
+	return desc.Struct{Name: "SqringOffsets", Size: int64(unsafe.Sizeof(SqringOffsets{})), Align: int64(unsafe.Alignof(SqringOffsets{})), Fields: []desc.Field{
+		{Name: "Head", GoType: "uint32", Offset: int64(unsafe.Offsetof(SqringOffsets{}.Head)), Size: int64(unsafe.Sizeof(SqringOffsets{}.Head)), Kind: "int"},
+		{Name: "Tail", GoType: "uint32", Offset: int64(unsafe.Offsetof(SqringOffsets{}.Tail)), Size: int64(unsafe.Sizeof(SqringOffsets{}.Tail)), Kind: "int"},
+		{Name: "RingMask", GoType: "uint32", Offset: int64(unsafe.Offsetof(SqringOffsets{}.RingMask)), Size: int64(unsafe.Sizeof(SqringOffsets{}.RingMask)), Kind: "int"},
+		{Name: "RingEntries", GoType: "uint32", Offset: int64(unsafe.Offsetof(SqringOffsets{}.RingEntries)), Size: int64(unsafe.Sizeof(SqringOffsets{}.RingEntries)), Kind: "int"},
+		{Name: "Flags", GoType: "uint32", Offset: int64(unsafe.Offsetof(SqringOffsets{}.Flags)), Size: int64(unsafe.Sizeof(SqringOffsets{}.Flags)), Kind: "int"},
+		{Name: "Dropped", GoType: "uint32", Offset: int64(unsafe.Offsetof(SqringOffsets{}.Dropped)), Size: int64(unsafe.Sizeof(SqringOffsets{}.Dropped)), Kind: "int"},
+		{Name: "Array", GoType: "uint32", Offset: int64(unsafe.Offsetof(SqringOffsets{}.Array)), Size: int64(unsafe.Sizeof(SqringOffsets{}.Array)), Kind: "int"},
+		{Name: "Resv1", GoType: "uint32", Offset: int64(unsafe.Offsetof(SqringOffsets{}.Resv1)), Size: int64(unsafe.Sizeof(SqringOffsets{}.Resv1)), Kind: "int"},
+		{Name: "UserAddr", GoType: "uint64", Offset: int64(unsafe.Offsetof(SqringOffsets{}.UserAddr)), Size: int64(unsafe.Sizeof(SqringOffsets{}.UserAddr)), Kind: "int"},
+	}}
+}
+
+// descStructCqringOffsets describes struct CqringOffsets on the built target.
+func descStructCqringOffsets() desc.Struct {
+	return desc.Struct{Name: "CqringOffsets", Size: int64(unsafe.Sizeof(CqringOffsets{})), Align: int64(unsafe.Alignof(CqringOffsets{})), Fields: []desc.Field{
+		{Name: "Head", GoType: "uint32", Offset: int64(unsafe.Offsetof(CqringOffsets{}.Head)), Size: int64(unsafe.Sizeof(CqringOffsets{}.Head)), Kind: "int"},
+		{Name: "Tail", GoType: "uint32", Offset: int64(unsafe.Offsetof(CqringOffsets{}.Tail)), Size: int64(unsafe.Sizeof(CqringOffsets{}.Tail)), Kind: "int"},
+		{Name: "RingMask", GoType: "uint32", Offset: int64(unsafe.Offsetof(CqringOffsets{}.RingMask)), Size: int64(unsafe.Sizeof(CqringOffsets{}.RingMask)), Kind: "int"},
+		{Name: "RingEntries", GoType: "uint32", Offset: int64(unsafe.Offsetof(CqringOffsets{}.RingEntries)), Size: int64(unsafe.Sizeof(CqringOffsets{}.RingEntries)), Kind: "int"},
+		{Name: "Overflow", GoType: "uint32", Offset: int64(unsafe.Offsetof(CqringOffsets{}.Overflow)), Size: int64(unsafe.Sizeof(CqringOffsets{}.Overflow)), Kind: "int"},
+		{Name: "Cqes", GoType: "uint32", Offset: int64(unsafe.Offsetof(CqringOffsets{}.Cqes)), Size: int64(unsafe.Sizeof(CqringOffsets{}.Cqes)), Kind: "int"},
+		{Name: "Flags", GoType: "uint32", Offset: int64(unsafe.Offsetof(CqringOffsets{}.Flags)), Size: int64(unsafe.Sizeof(CqringOffsets{}.Flags)), Kind: "int"},
+		{Name: "Resv1", GoType: "uint32", Offset: int64(unsafe.Offsetof(CqringOffsets{}.Resv1)), Size: int64(unsafe.Sizeof(CqringOffsets{}.Resv1)), Kind: "int"},
+		{Name: "UserAddr", GoType: "uint64", Offset: int64(unsafe.Offsetof(CqringOffsets{}.UserAddr)), Size: int64(unsafe.Sizeof(CqringOffsets{}.UserAddr)), Kind: "int"},
+	}}
+}
+
+// descStructParams describes struct Params on the built target.
+func descStructParams() desc.Struct {
+	return desc.Struct{Name: "Params", Size: int64(unsafe.Sizeof(Params{})), Align: int64(unsafe.Alignof(Params{})), Fields: []desc.Field{
+		{Name: "SqEntries", GoType: "uint32", Offset: int64(unsafe.Offsetof(Params{}.SqEntries)), Size: int64(unsafe.Sizeof(Params{}.SqEntries)), Kind: "int"},
+		{Name: "CqEntries", GoType: "uint32", Offset: int64(unsafe.Offsetof(Params{}.CqEntries)), Size: int64(unsafe.Sizeof(Params{}.CqEntries)), Kind: "range", Range: []int64{1, 65536}},
+		{Name: "Flags", GoType: "SetupFlags", Offset: int64(unsafe.Offsetof(Params{}.Flags)), Size: int64(unsafe.Sizeof(Params{}.Flags)), Kind: "flags", Type: "SetupFlags"},
+		{Name: "SqThreadCpu", GoType: "uint32", Offset: int64(unsafe.Offsetof(Params{}.SqThreadCpu)), Size: int64(unsafe.Sizeof(Params{}.SqThreadCpu)), Kind: "int"},
+		{Name: "SqThreadIdle", GoType: "uint32", Offset: int64(unsafe.Offsetof(Params{}.SqThreadIdle)), Size: int64(unsafe.Sizeof(Params{}.SqThreadIdle)), Kind: "int"},
+		{Name: "Features", GoType: "Features", Offset: int64(unsafe.Offsetof(Params{}.Features)), Size: int64(unsafe.Sizeof(Params{}.Features)), Kind: "flags", Type: "Features"},
+		{Name: "WqFd", GoType: "uint32", Offset: int64(unsafe.Offsetof(Params{}.WqFd)), Size: int64(unsafe.Sizeof(Params{}.WqFd)), Kind: "fd", Resource: "io_uring"},
+		{Name: "Resv", GoType: "[3]uint32", Offset: int64(unsafe.Offsetof(Params{}.Resv)), Size: int64(unsafe.Sizeof(Params{}.Resv)), Kind: "zero", Type: "uint32"},
+		{Name: "SqOff", GoType: "SqringOffsets", Offset: int64(unsafe.Offsetof(Params{}.SqOff)), Size: int64(unsafe.Sizeof(Params{}.SqOff)), Kind: "struct", Type: "SqringOffsets"},
+		{Name: "CqOff", GoType: "CqringOffsets", Offset: int64(unsafe.Offsetof(Params{}.CqOff)), Size: int64(unsafe.Sizeof(Params{}.CqOff)), Kind: "struct", Type: "CqringOffsets"},
+	}}
+}
+
+// descStructSqe describes struct Sqe on the built target.
+func descStructSqe() desc.Struct {
+	return desc.Struct{Name: "Sqe", Size: int64(unsafe.Sizeof(Sqe{})), Align: int64(unsafe.Alignof(Sqe{})), Fields: []desc.Field{
+		{Name: "Opcode", GoType: "Op", Offset: int64(unsafe.Offsetof(Sqe{}.Opcode)), Size: int64(unsafe.Sizeof(Sqe{}.Opcode)), Kind: "enum", Type: "Op"},
+		{Name: "Flags", GoType: "SqeFlags", Offset: int64(unsafe.Offsetof(Sqe{}.Flags)), Size: int64(unsafe.Sizeof(Sqe{}.Flags)), Kind: "flags", Type: "SqeFlags"},
+		{Name: "Ioprio", GoType: "uint16", Offset: int64(unsafe.Offsetof(Sqe{}.Ioprio)), Size: int64(unsafe.Sizeof(Sqe{}.Ioprio)), Kind: "int"},
+		{Name: "Fd", GoType: "int32", Offset: int64(unsafe.Offsetof(Sqe{}.Fd)), Size: int64(unsafe.Sizeof(Sqe{}.Fd)), Kind: "fd", Resource: "any"},
+		{Name: "Off", GoType: "uint64", Offset: int64(unsafe.Offsetof(Sqe{}.Off)), Size: int64(unsafe.Sizeof(Sqe{}.Off)), Kind: "int"},
+		{Name: "Addr", GoType: "uint64", Offset: int64(unsafe.Offsetof(Sqe{}.Addr)), Size: int64(unsafe.Sizeof(Sqe{}.Addr)), Kind: "pointer", Dir: "inout"},
+		{Name: "Len", GoType: "uint32", Offset: int64(unsafe.Offsetof(Sqe{}.Len)), Size: int64(unsafe.Sizeof(Sqe{}.Len)), Kind: "int"},
+		{Name: "OpFlags", GoType: "uint32", Offset: int64(unsafe.Offsetof(Sqe{}.OpFlags)), Size: int64(unsafe.Sizeof(Sqe{}.OpFlags)), Kind: "int"},
+		{Name: "UserData", GoType: "uint64", Offset: int64(unsafe.Offsetof(Sqe{}.UserData)), Size: int64(unsafe.Sizeof(Sqe{}.UserData)), Kind: "int"},
+		{Name: "BufIndex", GoType: "uint16", Offset: int64(unsafe.Offsetof(Sqe{}.BufIndex)), Size: int64(unsafe.Sizeof(Sqe{}.BufIndex)), Kind: "resource", Resource: "buf_index"},
+		{Name: "Personality", GoType: "uint16", Offset: int64(unsafe.Offsetof(Sqe{}.Personality)), Size: int64(unsafe.Sizeof(Sqe{}.Personality)), Kind: "resource", Resource: "personality"},
+		{Name: "SpliceFdIn", GoType: "int32", Offset: int64(unsafe.Offsetof(Sqe{}.SpliceFdIn)), Size: int64(unsafe.Sizeof(Sqe{}.SpliceFdIn)), Kind: "fd", Resource: "any"},
+		{Name: "Addr3", GoType: "uint64", Offset: int64(unsafe.Offsetof(Sqe{}.Addr3)), Size: int64(unsafe.Sizeof(Sqe{}.Addr3)), Kind: "pointer", Dir: "in"},
+		{Name: "Resv", GoType: "uint64", Offset: int64(unsafe.Offsetof(Sqe{}.Resv)), Size: int64(unsafe.Sizeof(Sqe{}.Resv)), Kind: "int"},
+		{Name: "Addr2", GoType: "uint64", Offset: 8, Size: 8, View: true, Kind: "pointer", Dir: "in"},
+		{Name: "CmdOp", GoType: "uint32", Offset: 8, Size: 4, View: true, Kind: "int"},
+		{Name: "SpliceOffIn", GoType: "uint64", Offset: 16, Size: 8, View: true, Kind: "int"},
+		{Name: "Level", GoType: "uint32", Offset: 16, Size: 4, View: true, Kind: "int"},
+		{Name: "Optname", GoType: "uint32", Offset: 20, Size: 4, View: true, Kind: "int"},
+		{Name: "PollFlags", GoType: "PollFlags", Offset: 24, Size: 4, View: true, Kind: "flags", Type: "PollFlags"},
+		{Name: "RWFlags", GoType: "RWFlags", Offset: 28, Size: 4, View: true, Kind: "flags", Type: "RWFlags"},
+		{Name: "FsyncFlags", GoType: "FsyncFlags", Offset: 28, Size: 4, View: true, Kind: "flags", Type: "FsyncFlags"},
+		{Name: "Poll32Events", GoType: "PollMask", Offset: 28, Size: 4, View: true, Kind: "flags", Type: "PollMask"},
+		{Name: "SyncRangeFlags", GoType: "uint32", Offset: 28, Size: 4, View: true, Kind: "int"},
+		{Name: "MsgFlags", GoType: "uint32", Offset: 28, Size: 4, View: true, Kind: "int"},
+		{Name: "TimeoutFlags", GoType: "TimeoutFlags", Offset: 28, Size: 4, View: true, Kind: "flags", Type: "TimeoutFlags"},
+		{Name: "AcceptFlags", GoType: "uint32", Offset: 28, Size: 4, View: true, Kind: "int"},
+		{Name: "CancelFlags", GoType: "AsyncCancelFlags", Offset: 28, Size: 4, View: true, Kind: "flags", Type: "AsyncCancelFlags"},
+		{Name: "OpenFlags", GoType: "uint32", Offset: 28, Size: 4, View: true, Kind: "int"},
+		{Name: "StatxFlags", GoType: "uint32", Offset: 28, Size: 4, View: true, Kind: "int"},
+		{Name: "FadviseAdvice", GoType: "uint32", Offset: 28, Size: 4, View: true, Kind: "int"},
+		{Name: "SpliceFlags", GoType: "SpliceFlags", Offset: 28, Size: 4, View: true, Kind: "flags", Type: "SpliceFlags"},
+		{Name: "RenameFlags", GoType: "uint32", Offset: 28, Size: 4, View: true, Kind: "int"},
+		{Name: "UnlinkFlags", GoType: "uint32", Offset: 28, Size: 4, View: true, Kind: "int"},
+		{Name: "HardlinkFlags", GoType: "uint32", Offset: 28, Size: 4, View: true, Kind: "int"},
+		{Name: "XattrFlags", GoType: "uint32", Offset: 28, Size: 4, View: true, Kind: "int"},
+		{Name: "MsgRingFlags", GoType: "MsgRingFlags", Offset: 28, Size: 4, View: true, Kind: "flags", Type: "MsgRingFlags"},
+		{Name: "UringCmdFlags", GoType: "UringCmdFlags", Offset: 28, Size: 4, View: true, Kind: "flags", Type: "UringCmdFlags"},
+		{Name: "WaitidFlags", GoType: "uint32", Offset: 28, Size: 4, View: true, Kind: "int"},
+		{Name: "FutexFlags", GoType: "uint32", Offset: 28, Size: 4, View: true, Kind: "int"},
+		{Name: "InstallFdFlags", GoType: "FixedFdFlags", Offset: 28, Size: 4, View: true, Kind: "flags", Type: "FixedFdFlags"},
+		{Name: "NopFlags", GoType: "NopFlags", Offset: 28, Size: 4, View: true, Kind: "flags", Type: "NopFlags"},
+		{Name: "PipeFlags", GoType: "uint32", Offset: 28, Size: 4, View: true, Kind: "int"},
+		{Name: "RecvSendFlags", GoType: "RecvSendFlags", Offset: 2, Size: 2, View: true, Kind: "flags", Type: "RecvSendFlags"},
+		{Name: "AcceptIoprio", GoType: "AcceptFlags", Offset: 2, Size: 2, View: true, Kind: "flags", Type: "AcceptFlags"},
+		{Name: "BufGroup", GoType: "uint16", Offset: 40, Size: 2, View: true, Kind: "resource", Resource: "buf_group"},
+		{Name: "FileIndex", GoType: "uint32", Offset: 44, Size: 4, View: true, Kind: "resource", Resource: "fixed_file"},
+		{Name: "ZcrxIfqIdx", GoType: "uint32", Offset: 44, Size: 4, View: true, Kind: "int"},
+		{Name: "Optlen", GoType: "uint32", Offset: 44, Size: 4, View: true, Kind: "int"},
+		{Name: "AddrLen", GoType: "uint16", Offset: 44, Size: 2, View: true, Kind: "int"},
+		{Name: "WriteStream", GoType: "uint8", Offset: 44, Size: 1, View: true, Kind: "int"},
+		{Name: "AttrPtr", GoType: "uint64", Offset: 48, Size: 8, View: true, Kind: "pointer", Type: "AttrPi", Dir: "in"},
+		{Name: "AttrTypeMask", GoType: "RwAttrFlags", Offset: 56, Size: 8, View: true, Kind: "flags", Type: "RwAttrFlags"},
+		{Name: "Optval", GoType: "uint64", Offset: 48, Size: 8, View: true, Kind: "pointer", Dir: "inout"},
+	}}
+}
+
+// descStructSqe128 describes struct Sqe128 on the built target.
+func descStructSqe128() desc.Struct {
+	return desc.Struct{Name: "Sqe128", Size: int64(unsafe.Sizeof(Sqe128{})), Align: int64(unsafe.Alignof(Sqe128{})), Fields: []desc.Field{
+		{Name: "Sqe", GoType: "Sqe", Offset: int64(unsafe.Offsetof(Sqe128{}.Sqe)), Size: int64(unsafe.Sizeof(Sqe128{}.Sqe)), Kind: "struct", Type: "Sqe"},
+		{Name: "Ext", GoType: "[64]byte", Offset: int64(unsafe.Offsetof(Sqe128{}.Ext)), Size: int64(unsafe.Sizeof(Sqe128{}.Ext)), Kind: "array", Type: "byte"},
+		{Name: "Cmd", GoType: "[80]uint8", Offset: 48, Size: 80, View: true, Kind: "array", Type: "uint8"},
+	}}
+}
+
+// descStructCqe describes struct Cqe on the built target.
+func descStructCqe() desc.Struct {
+	return desc.Struct{Name: "Cqe", Size: int64(unsafe.Sizeof(Cqe{})), Align: int64(unsafe.Alignof(Cqe{})), Fields: []desc.Field{
+		{Name: "UserData", GoType: "uint64", Offset: int64(unsafe.Offsetof(Cqe{}.UserData)), Size: int64(unsafe.Sizeof(Cqe{}.UserData)), Kind: "int"},
+		{Name: "Res", GoType: "int32", Offset: int64(unsafe.Offsetof(Cqe{}.Res)), Size: int64(unsafe.Sizeof(Cqe{}.Res)), Kind: "int"},
+		{Name: "Flags", GoType: "CqeFlags", Offset: int64(unsafe.Offsetof(Cqe{}.Flags)), Size: int64(unsafe.Sizeof(Cqe{}.Flags)), Kind: "flags", Type: "CqeFlags"},
+	}}
+}
+
+// descStructCqe32 describes struct Cqe32 on the built target.
+func descStructCqe32() desc.Struct {
+	return desc.Struct{Name: "Cqe32", Size: int64(unsafe.Sizeof(Cqe32{})), Align: int64(unsafe.Alignof(Cqe32{})), Fields: []desc.Field{
+		{Name: "Cqe", GoType: "Cqe", Offset: int64(unsafe.Offsetof(Cqe32{}.Cqe)), Size: int64(unsafe.Sizeof(Cqe32{}.Cqe)), Kind: "struct", Type: "Cqe"},
+		{Name: "Big", GoType: "[2]uint64", Offset: int64(unsafe.Offsetof(Cqe32{}.Big)), Size: int64(unsafe.Sizeof(Cqe32{}.Big)), Kind: "array", Type: "uint64"},
+	}}
+}
+
+// descStructAttrPi describes struct AttrPi on the built target.
+func descStructAttrPi() desc.Struct {
+	return desc.Struct{Name: "AttrPi", Size: int64(unsafe.Sizeof(AttrPi{})), Align: int64(unsafe.Alignof(AttrPi{})), Fields: []desc.Field{
+		{Name: "Flags", GoType: "uint16", Offset: int64(unsafe.Offsetof(AttrPi{}.Flags)), Size: int64(unsafe.Sizeof(AttrPi{}.Flags)), Kind: "int"},
+		{Name: "AppTag", GoType: "uint16", Offset: int64(unsafe.Offsetof(AttrPi{}.AppTag)), Size: int64(unsafe.Sizeof(AttrPi{}.AppTag)), Kind: "int"},
+		{Name: "Len", GoType: "uint32", Offset: int64(unsafe.Offsetof(AttrPi{}.Len)), Size: int64(unsafe.Sizeof(AttrPi{}.Len)), Kind: "int"},
+		{Name: "Addr", GoType: "uint64", Offset: int64(unsafe.Offsetof(AttrPi{}.Addr)), Size: int64(unsafe.Sizeof(AttrPi{}.Addr)), Kind: "int"},
+		{Name: "Seed", GoType: "uint64", Offset: int64(unsafe.Offsetof(AttrPi{}.Seed)), Size: int64(unsafe.Sizeof(AttrPi{}.Seed)), Kind: "int"},
+		{Name: "Rsvd", GoType: "uint64", Offset: int64(unsafe.Offsetof(AttrPi{}.Rsvd)), Size: int64(unsafe.Sizeof(AttrPi{}.Rsvd)), Kind: "int"},
+	}}
+}
+
+// descStructFilesUpdate describes struct FilesUpdate on the built target.
+func descStructFilesUpdate() desc.Struct {
+	return desc.Struct{Name: "FilesUpdate", Size: int64(unsafe.Sizeof(FilesUpdate{})), Align: int64(unsafe.Alignof(FilesUpdate{})), Fields: []desc.Field{
+		{Name: "Offset", GoType: "uint32", Offset: int64(unsafe.Offsetof(FilesUpdate{}.Offset)), Size: int64(unsafe.Sizeof(FilesUpdate{}.Offset)), Kind: "int"},
+		{Name: "Resv", GoType: "uint32", Offset: int64(unsafe.Offsetof(FilesUpdate{}.Resv)), Size: int64(unsafe.Sizeof(FilesUpdate{}.Resv)), Kind: "int"},
+		{Name: "Fds", GoType: "uint64", Offset: int64(unsafe.Offsetof(FilesUpdate{}.Fds)), Size: int64(unsafe.Sizeof(FilesUpdate{}.Fds)), Kind: "int"},
+	}}
+}
+
+// descStructRegionDesc describes struct RegionDesc on the built target.
+func descStructRegionDesc() desc.Struct {
+	return desc.Struct{Name: "RegionDesc", Size: int64(unsafe.Sizeof(RegionDesc{})), Align: int64(unsafe.Alignof(RegionDesc{})), Fields: []desc.Field{
+		{Name: "UserAddr", GoType: "uint64", Offset: int64(unsafe.Offsetof(RegionDesc{}.UserAddr)), Size: int64(unsafe.Sizeof(RegionDesc{}.UserAddr)), Kind: "int"},
+		{Name: "Size", GoType: "uint64", Offset: int64(unsafe.Offsetof(RegionDesc{}.Size)), Size: int64(unsafe.Sizeof(RegionDesc{}.Size)), Kind: "int"},
+		{Name: "Flags", GoType: "RegionFlags", Offset: int64(unsafe.Offsetof(RegionDesc{}.Flags)), Size: int64(unsafe.Sizeof(RegionDesc{}.Flags)), Kind: "flags", Type: "RegionFlags"},
+		{Name: "ID", GoType: "uint32", Offset: int64(unsafe.Offsetof(RegionDesc{}.ID)), Size: int64(unsafe.Sizeof(RegionDesc{}.ID)), Kind: "int"},
+		{Name: "MmapOffset", GoType: "uint64", Offset: int64(unsafe.Offsetof(RegionDesc{}.MmapOffset)), Size: int64(unsafe.Sizeof(RegionDesc{}.MmapOffset)), Kind: "int"},
+		{Name: "Resv", GoType: "[4]uint64", Offset: int64(unsafe.Offsetof(RegionDesc{}.Resv)), Size: int64(unsafe.Sizeof(RegionDesc{}.Resv)), Kind: "array", Type: "uint64"},
+	}}
+}
+
+// descStructMemRegionReg describes struct MemRegionReg on the built target.
+func descStructMemRegionReg() desc.Struct {
+	return desc.Struct{Name: "MemRegionReg", Size: int64(unsafe.Sizeof(MemRegionReg{})), Align: int64(unsafe.Alignof(MemRegionReg{})), Fields: []desc.Field{
+		{Name: "RegionUptr", GoType: "uint64", Offset: int64(unsafe.Offsetof(MemRegionReg{}.RegionUptr)), Size: int64(unsafe.Sizeof(MemRegionReg{}.RegionUptr)), Kind: "int"},
+		{Name: "Flags", GoType: "MemRegionFlags", Offset: int64(unsafe.Offsetof(MemRegionReg{}.Flags)), Size: int64(unsafe.Sizeof(MemRegionReg{}.Flags)), Kind: "flags", Type: "MemRegionFlags"},
+		{Name: "Resv", GoType: "[2]uint64", Offset: int64(unsafe.Offsetof(MemRegionReg{}.Resv)), Size: int64(unsafe.Sizeof(MemRegionReg{}.Resv)), Kind: "array", Type: "uint64"},
+	}}
+}
+
+// descStructRsrcRegister describes struct RsrcRegister on the built target.
+func descStructRsrcRegister() desc.Struct {
+	return desc.Struct{Name: "RsrcRegister", Size: int64(unsafe.Sizeof(RsrcRegister{})), Align: int64(unsafe.Alignof(RsrcRegister{})), Fields: []desc.Field{
+		{Name: "Nr", GoType: "uint32", Offset: int64(unsafe.Offsetof(RsrcRegister{}.Nr)), Size: int64(unsafe.Sizeof(RsrcRegister{}.Nr)), Kind: "int"},
+		{Name: "Flags", GoType: "RsrcFlags", Offset: int64(unsafe.Offsetof(RsrcRegister{}.Flags)), Size: int64(unsafe.Sizeof(RsrcRegister{}.Flags)), Kind: "flags", Type: "RsrcFlags"},
+		{Name: "Resv2", GoType: "uint64", Offset: int64(unsafe.Offsetof(RsrcRegister{}.Resv2)), Size: int64(unsafe.Sizeof(RsrcRegister{}.Resv2)), Kind: "int"},
+		{Name: "Data", GoType: "uint64", Offset: int64(unsafe.Offsetof(RsrcRegister{}.Data)), Size: int64(unsafe.Sizeof(RsrcRegister{}.Data)), Kind: "int"},
+		{Name: "Tags", GoType: "uint64", Offset: int64(unsafe.Offsetof(RsrcRegister{}.Tags)), Size: int64(unsafe.Sizeof(RsrcRegister{}.Tags)), Kind: "int"},
+	}}
+}
+
+// descStructRsrcUpdate describes struct RsrcUpdate on the built target.
+func descStructRsrcUpdate() desc.Struct {
+	return desc.Struct{Name: "RsrcUpdate", Size: int64(unsafe.Sizeof(RsrcUpdate{})), Align: int64(unsafe.Alignof(RsrcUpdate{})), Fields: []desc.Field{
+		{Name: "Offset", GoType: "uint32", Offset: int64(unsafe.Offsetof(RsrcUpdate{}.Offset)), Size: int64(unsafe.Sizeof(RsrcUpdate{}.Offset)), Kind: "int"},
+		{Name: "Resv", GoType: "uint32", Offset: int64(unsafe.Offsetof(RsrcUpdate{}.Resv)), Size: int64(unsafe.Sizeof(RsrcUpdate{}.Resv)), Kind: "int"},
+		{Name: "Data", GoType: "uint64", Offset: int64(unsafe.Offsetof(RsrcUpdate{}.Data)), Size: int64(unsafe.Sizeof(RsrcUpdate{}.Data)), Kind: "int"},
+	}}
+}
+
+// descStructRsrcUpdate2 describes struct RsrcUpdate2 on the built target.
+func descStructRsrcUpdate2() desc.Struct {
+	return desc.Struct{Name: "RsrcUpdate2", Size: int64(unsafe.Sizeof(RsrcUpdate2{})), Align: int64(unsafe.Alignof(RsrcUpdate2{})), Fields: []desc.Field{
+		{Name: "Offset", GoType: "uint32", Offset: int64(unsafe.Offsetof(RsrcUpdate2{}.Offset)), Size: int64(unsafe.Sizeof(RsrcUpdate2{}.Offset)), Kind: "int"},
+		{Name: "Resv", GoType: "uint32", Offset: int64(unsafe.Offsetof(RsrcUpdate2{}.Resv)), Size: int64(unsafe.Sizeof(RsrcUpdate2{}.Resv)), Kind: "int"},
+		{Name: "Data", GoType: "uint64", Offset: int64(unsafe.Offsetof(RsrcUpdate2{}.Data)), Size: int64(unsafe.Sizeof(RsrcUpdate2{}.Data)), Kind: "int"},
+		{Name: "Tags", GoType: "uint64", Offset: int64(unsafe.Offsetof(RsrcUpdate2{}.Tags)), Size: int64(unsafe.Sizeof(RsrcUpdate2{}.Tags)), Kind: "int"},
+		{Name: "Nr", GoType: "uint32", Offset: int64(unsafe.Offsetof(RsrcUpdate2{}.Nr)), Size: int64(unsafe.Sizeof(RsrcUpdate2{}.Nr)), Kind: "int"},
+		{Name: "Resv2", GoType: "uint32", Offset: int64(unsafe.Offsetof(RsrcUpdate2{}.Resv2)), Size: int64(unsafe.Sizeof(RsrcUpdate2{}.Resv2)), Kind: "int"},
+	}}
+}
+
+// descStructProbeOp describes struct ProbeOp on the built target.
+func descStructProbeOp() desc.Struct {
+	return desc.Struct{Name: "ProbeOp", Size: int64(unsafe.Sizeof(ProbeOp{})), Align: int64(unsafe.Alignof(ProbeOp{})), Fields: []desc.Field{
+		{Name: "Op", GoType: "Op", Offset: int64(unsafe.Offsetof(ProbeOp{}.Op)), Size: int64(unsafe.Sizeof(ProbeOp{}.Op)), Kind: "enum", Type: "Op"},
+		{Name: "Resv", GoType: "uint8", Offset: int64(unsafe.Offsetof(ProbeOp{}.Resv)), Size: int64(unsafe.Sizeof(ProbeOp{}.Resv)), Kind: "int"},
+		{Name: "Flags", GoType: "ProbeOpFlags", Offset: int64(unsafe.Offsetof(ProbeOp{}.Flags)), Size: int64(unsafe.Sizeof(ProbeOp{}.Flags)), Kind: "flags", Type: "ProbeOpFlags"},
+		{Name: "Resv2", GoType: "uint32", Offset: int64(unsafe.Offsetof(ProbeOp{}.Resv2)), Size: int64(unsafe.Sizeof(ProbeOp{}.Resv2)), Kind: "int"},
+	}}
+}
+
+// descStructProbeHdr describes struct ProbeHdr on the built target.
+func descStructProbeHdr() desc.Struct {
+	return desc.Struct{Name: "ProbeHdr", Size: int64(unsafe.Sizeof(ProbeHdr{})), Align: int64(unsafe.Alignof(ProbeHdr{})), Fields: []desc.Field{
+		{Name: "LastOp", GoType: "Op", Offset: int64(unsafe.Offsetof(ProbeHdr{}.LastOp)), Size: int64(unsafe.Sizeof(ProbeHdr{}.LastOp)), Kind: "enum", Type: "Op"},
+		{Name: "OpsLen", GoType: "uint8", Offset: int64(unsafe.Offsetof(ProbeHdr{}.OpsLen)), Size: int64(unsafe.Sizeof(ProbeHdr{}.OpsLen)), Kind: "int"},
+		{Name: "Resv", GoType: "uint16", Offset: int64(unsafe.Offsetof(ProbeHdr{}.Resv)), Size: int64(unsafe.Sizeof(ProbeHdr{}.Resv)), Kind: "int"},
+		{Name: "Resv2", GoType: "[3]uint32", Offset: int64(unsafe.Offsetof(ProbeHdr{}.Resv2)), Size: int64(unsafe.Sizeof(ProbeHdr{}.Resv2)), Kind: "array", Type: "uint32"},
+	}}
+}
+
+// descStructRestriction describes struct Restriction on the built target.
+func descStructRestriction() desc.Struct {
+	return desc.Struct{Name: "Restriction", Size: int64(unsafe.Sizeof(Restriction{})), Align: int64(unsafe.Alignof(Restriction{})), Fields: []desc.Field{
+		{Name: "Opcode", GoType: "RestrictionOp", Offset: int64(unsafe.Offsetof(Restriction{}.Opcode)), Size: int64(unsafe.Sizeof(Restriction{}.Opcode)), Kind: "enum", Type: "RestrictionOp"},
+		{Name: "Arg", GoType: "uint8", Offset: int64(unsafe.Offsetof(Restriction{}.Arg)), Size: int64(unsafe.Sizeof(Restriction{}.Arg)), Kind: "int"},
+		{Name: "Resv", GoType: "uint8", Offset: int64(unsafe.Offsetof(Restriction{}.Resv)), Size: int64(unsafe.Sizeof(Restriction{}.Resv)), Kind: "int"},
+		{Name: "Resv2", GoType: "[3]uint32", Offset: int64(unsafe.Offsetof(Restriction{}.Resv2)), Size: int64(unsafe.Sizeof(Restriction{}.Resv2)), Kind: "array", Type: "uint32"},
+		{Name: "SqeOp", GoType: "Op", Offset: 2, Size: 1, View: true, Kind: "enum", Type: "Op"},
+		{Name: "SqeFlags", GoType: "SqeFlags", Offset: 2, Size: 1, View: true, Kind: "flags", Type: "SqeFlags"},
+	}}
+}
+
+// descStructClockRegister describes struct ClockRegister on the built target.
+func descStructClockRegister() desc.Struct {
+	return desc.Struct{Name: "ClockRegister", Size: int64(unsafe.Sizeof(ClockRegister{})), Align: int64(unsafe.Alignof(ClockRegister{})), Fields: []desc.Field{
+		{Name: "ClockID", GoType: "uint32", Offset: int64(unsafe.Offsetof(ClockRegister{}.ClockID)), Size: int64(unsafe.Sizeof(ClockRegister{}.ClockID)), Kind: "int"},
+		{Name: "Resv", GoType: "[3]uint32", Offset: int64(unsafe.Offsetof(ClockRegister{}.Resv)), Size: int64(unsafe.Sizeof(ClockRegister{}.Resv)), Kind: "array", Type: "uint32"},
+	}}
+}
+
+// descStructCloneBuffers describes struct CloneBuffers on the built target.
+func descStructCloneBuffers() desc.Struct {
+	return desc.Struct{Name: "CloneBuffers", Size: int64(unsafe.Sizeof(CloneBuffers{})), Align: int64(unsafe.Alignof(CloneBuffers{})), Fields: []desc.Field{
+		{Name: "SrcFd", GoType: "uint32", Offset: int64(unsafe.Offsetof(CloneBuffers{}.SrcFd)), Size: int64(unsafe.Sizeof(CloneBuffers{}.SrcFd)), Kind: "int"},
+		{Name: "Flags", GoType: "CloneFlags", Offset: int64(unsafe.Offsetof(CloneBuffers{}.Flags)), Size: int64(unsafe.Sizeof(CloneBuffers{}.Flags)), Kind: "flags", Type: "CloneFlags"},
+		{Name: "SrcOff", GoType: "uint32", Offset: int64(unsafe.Offsetof(CloneBuffers{}.SrcOff)), Size: int64(unsafe.Sizeof(CloneBuffers{}.SrcOff)), Kind: "int"},
+		{Name: "DstOff", GoType: "uint32", Offset: int64(unsafe.Offsetof(CloneBuffers{}.DstOff)), Size: int64(unsafe.Sizeof(CloneBuffers{}.DstOff)), Kind: "int"},
+		{Name: "Nr", GoType: "uint32", Offset: int64(unsafe.Offsetof(CloneBuffers{}.Nr)), Size: int64(unsafe.Sizeof(CloneBuffers{}.Nr)), Kind: "int"},
+		{Name: "Pad", GoType: "[3]uint32", Offset: int64(unsafe.Offsetof(CloneBuffers{}.Pad)), Size: int64(unsafe.Sizeof(CloneBuffers{}.Pad)), Kind: "array", Type: "uint32"},
+	}}
+}
+
+// descStructBuf describes struct Buf on the built target.
+func descStructBuf() desc.Struct {
+	return desc.Struct{Name: "Buf", Size: int64(unsafe.Sizeof(Buf{})), Align: int64(unsafe.Alignof(Buf{})), Fields: []desc.Field{
+		{Name: "Addr", GoType: "uint64", Offset: int64(unsafe.Offsetof(Buf{}.Addr)), Size: int64(unsafe.Sizeof(Buf{}.Addr)), Kind: "int"},
+		{Name: "Len", GoType: "uint32", Offset: int64(unsafe.Offsetof(Buf{}.Len)), Size: int64(unsafe.Sizeof(Buf{}.Len)), Kind: "int"},
+		{Name: "Bid", GoType: "uint16", Offset: int64(unsafe.Offsetof(Buf{}.Bid)), Size: int64(unsafe.Sizeof(Buf{}.Bid)), Kind: "int"},
+		{Name: "Resv", GoType: "uint16", Offset: int64(unsafe.Offsetof(Buf{}.Resv)), Size: int64(unsafe.Sizeof(Buf{}.Resv)), Kind: "int"},
+	}}
+}
+
+// descStructBufReg describes struct BufReg on the built target.
+func descStructBufReg() desc.Struct {
+	return desc.Struct{Name: "BufReg", Size: int64(unsafe.Sizeof(BufReg{})), Align: int64(unsafe.Alignof(BufReg{})), Fields: []desc.Field{
+		{Name: "RingAddr", GoType: "uint64", Offset: int64(unsafe.Offsetof(BufReg{}.RingAddr)), Size: int64(unsafe.Sizeof(BufReg{}.RingAddr)), Kind: "int"},
+		{Name: "RingEntries", GoType: "uint32", Offset: int64(unsafe.Offsetof(BufReg{}.RingEntries)), Size: int64(unsafe.Sizeof(BufReg{}.RingEntries)), Kind: "int"},
+		{Name: "Bgid", GoType: "uint16", Offset: int64(unsafe.Offsetof(BufReg{}.Bgid)), Size: int64(unsafe.Sizeof(BufReg{}.Bgid)), Kind: "int"},
+		{Name: "Flags", GoType: "PbufRingFlags", Offset: int64(unsafe.Offsetof(BufReg{}.Flags)), Size: int64(unsafe.Sizeof(BufReg{}.Flags)), Kind: "flags", Type: "PbufRingFlags"},
+		{Name: "MinLeft", GoType: "uint32", Offset: int64(unsafe.Offsetof(BufReg{}.MinLeft)), Size: int64(unsafe.Sizeof(BufReg{}.MinLeft)), Kind: "int"},
+		{Name: "Resv", GoType: "[5]uint32", Offset: int64(unsafe.Offsetof(BufReg{}.Resv)), Size: int64(unsafe.Sizeof(BufReg{}.Resv)), Kind: "array", Type: "uint32"},
+	}}
+}
+
+// descStructBufStatus describes struct BufStatus on the built target.
+func descStructBufStatus() desc.Struct {
+	return desc.Struct{Name: "BufStatus", Size: int64(unsafe.Sizeof(BufStatus{})), Align: int64(unsafe.Alignof(BufStatus{})), Fields: []desc.Field{
+		{Name: "BufGroup", GoType: "uint32", Offset: int64(unsafe.Offsetof(BufStatus{}.BufGroup)), Size: int64(unsafe.Sizeof(BufStatus{}.BufGroup)), Kind: "int"},
+		{Name: "Head", GoType: "uint32", Offset: int64(unsafe.Offsetof(BufStatus{}.Head)), Size: int64(unsafe.Sizeof(BufStatus{}.Head)), Kind: "int"},
+		{Name: "Resv", GoType: "[8]uint32", Offset: int64(unsafe.Offsetof(BufStatus{}.Resv)), Size: int64(unsafe.Sizeof(BufStatus{}.Resv)), Kind: "array", Type: "uint32"},
+	}}
+}
+
+// descStructNapi describes struct Napi on the built target.
+func descStructNapi() desc.Struct {
+	return desc.Struct{Name: "Napi", Size: int64(unsafe.Sizeof(Napi{})), Align: int64(unsafe.Alignof(Napi{})), Fields: []desc.Field{
+		{Name: "BusyPollTo", GoType: "uint32", Offset: int64(unsafe.Offsetof(Napi{}.BusyPollTo)), Size: int64(unsafe.Sizeof(Napi{}.BusyPollTo)), Kind: "int"},
+		{Name: "PreferBusyPoll", GoType: "uint8", Offset: int64(unsafe.Offsetof(Napi{}.PreferBusyPoll)), Size: int64(unsafe.Sizeof(Napi{}.PreferBusyPoll)), Kind: "int"},
+		{Name: "Opcode", GoType: "NapiOp", Offset: int64(unsafe.Offsetof(Napi{}.Opcode)), Size: int64(unsafe.Sizeof(Napi{}.Opcode)), Kind: "enum", Type: "NapiOp"},
+		{Name: "Pad", GoType: "[2]uint8", Offset: int64(unsafe.Offsetof(Napi{}.Pad)), Size: int64(unsafe.Sizeof(Napi{}.Pad)), Kind: "array", Type: "uint8"},
+		{Name: "OpParam", GoType: "uint32", Offset: int64(unsafe.Offsetof(Napi{}.OpParam)), Size: int64(unsafe.Sizeof(Napi{}.OpParam)), Kind: "int"},
+		{Name: "Resv", GoType: "uint32", Offset: int64(unsafe.Offsetof(Napi{}.Resv)), Size: int64(unsafe.Sizeof(Napi{}.Resv)), Kind: "int"},
+	}}
+}
+
+// descStructKernelTimespec describes struct KernelTimespec on the built target.
+func descStructKernelTimespec() desc.Struct {
+	return desc.Struct{Name: "KernelTimespec", Size: int64(unsafe.Sizeof(KernelTimespec{})), Align: int64(unsafe.Alignof(KernelTimespec{})), Fields: []desc.Field{
+		{Name: "Sec", GoType: "int64", Offset: int64(unsafe.Offsetof(KernelTimespec{}.Sec)), Size: int64(unsafe.Sizeof(KernelTimespec{}.Sec)), Kind: "int"},
+		{Name: "Nsec", GoType: "int64", Offset: int64(unsafe.Offsetof(KernelTimespec{}.Nsec)), Size: int64(unsafe.Sizeof(KernelTimespec{}.Nsec)), Kind: "int"},
+	}}
+}
+
+// descStructRegWait describes struct RegWait on the built target.
+func descStructRegWait() desc.Struct {
+	return desc.Struct{Name: "RegWait", Size: int64(unsafe.Sizeof(RegWait{})), Align: int64(unsafe.Alignof(RegWait{})), Fields: []desc.Field{
+		{Name: "Ts", GoType: "KernelTimespec", Offset: int64(unsafe.Offsetof(RegWait{}.Ts)), Size: int64(unsafe.Sizeof(RegWait{}.Ts)), Kind: "struct", Type: "KernelTimespec"},
+		{Name: "MinWaitUsec", GoType: "uint32", Offset: int64(unsafe.Offsetof(RegWait{}.MinWaitUsec)), Size: int64(unsafe.Sizeof(RegWait{}.MinWaitUsec)), Kind: "int"},
+		{Name: "Flags", GoType: "RegWaitFlags", Offset: int64(unsafe.Offsetof(RegWait{}.Flags)), Size: int64(unsafe.Sizeof(RegWait{}.Flags)), Kind: "flags", Type: "RegWaitFlags"},
+		{Name: "Sigmask", GoType: "uint64", Offset: int64(unsafe.Offsetof(RegWait{}.Sigmask)), Size: int64(unsafe.Sizeof(RegWait{}.Sigmask)), Kind: "int"},
+		{Name: "SigmaskSz", GoType: "uint32", Offset: int64(unsafe.Offsetof(RegWait{}.SigmaskSz)), Size: int64(unsafe.Sizeof(RegWait{}.SigmaskSz)), Kind: "int"},
+		{Name: "Pad", GoType: "[3]uint32", Offset: int64(unsafe.Offsetof(RegWait{}.Pad)), Size: int64(unsafe.Sizeof(RegWait{}.Pad)), Kind: "array", Type: "uint32"},
+		{Name: "Pad2", GoType: "[2]uint64", Offset: int64(unsafe.Offsetof(RegWait{}.Pad2)), Size: int64(unsafe.Sizeof(RegWait{}.Pad2)), Kind: "array", Type: "uint64"},
+	}}
+}
+
+// descStructGeteventsArg describes struct GeteventsArg on the built target.
+func descStructGeteventsArg() desc.Struct {
+	return desc.Struct{Name: "GeteventsArg", Size: int64(unsafe.Sizeof(GeteventsArg{})), Align: int64(unsafe.Alignof(GeteventsArg{})), Fields: []desc.Field{
+		{Name: "Sigmask", GoType: "uint64", Offset: int64(unsafe.Offsetof(GeteventsArg{}.Sigmask)), Size: int64(unsafe.Sizeof(GeteventsArg{}.Sigmask)), Kind: "int"},
+		{Name: "SigmaskSz", GoType: "uint32", Offset: int64(unsafe.Offsetof(GeteventsArg{}.SigmaskSz)), Size: int64(unsafe.Sizeof(GeteventsArg{}.SigmaskSz)), Kind: "int"},
+		{Name: "MinWaitUsec", GoType: "uint32", Offset: int64(unsafe.Offsetof(GeteventsArg{}.MinWaitUsec)), Size: int64(unsafe.Sizeof(GeteventsArg{}.MinWaitUsec)), Kind: "int"},
+		{Name: "Ts", GoType: "uint64", Offset: int64(unsafe.Offsetof(GeteventsArg{}.Ts)), Size: int64(unsafe.Sizeof(GeteventsArg{}.Ts)), Kind: "int"},
+	}}
+}
+
+// descStructSyncCancelReg describes struct SyncCancelReg on the built target.
+func descStructSyncCancelReg() desc.Struct {
+	return desc.Struct{Name: "SyncCancelReg", Size: int64(unsafe.Sizeof(SyncCancelReg{})), Align: int64(unsafe.Alignof(SyncCancelReg{})), Fields: []desc.Field{
+		{Name: "Addr", GoType: "uint64", Offset: int64(unsafe.Offsetof(SyncCancelReg{}.Addr)), Size: int64(unsafe.Sizeof(SyncCancelReg{}.Addr)), Kind: "int"},
+		{Name: "Fd", GoType: "int32", Offset: int64(unsafe.Offsetof(SyncCancelReg{}.Fd)), Size: int64(unsafe.Sizeof(SyncCancelReg{}.Fd)), Kind: "int"},
+		{Name: "Flags", GoType: "AsyncCancelFlags", Offset: int64(unsafe.Offsetof(SyncCancelReg{}.Flags)), Size: int64(unsafe.Sizeof(SyncCancelReg{}.Flags)), Kind: "flags", Type: "AsyncCancelFlags"},
+		{Name: "Timeout", GoType: "KernelTimespec", Offset: int64(unsafe.Offsetof(SyncCancelReg{}.Timeout)), Size: int64(unsafe.Sizeof(SyncCancelReg{}.Timeout)), Kind: "struct", Type: "KernelTimespec"},
+		{Name: "Opcode", GoType: "Op", Offset: int64(unsafe.Offsetof(SyncCancelReg{}.Opcode)), Size: int64(unsafe.Sizeof(SyncCancelReg{}.Opcode)), Kind: "enum", Type: "Op"},
+		{Name: "Pad", GoType: "[7]uint8", Offset: int64(unsafe.Offsetof(SyncCancelReg{}.Pad)), Size: int64(unsafe.Sizeof(SyncCancelReg{}.Pad)), Kind: "array", Type: "uint8"},
+		{Name: "Pad2", GoType: "[3]uint64", Offset: int64(unsafe.Offsetof(SyncCancelReg{}.Pad2)), Size: int64(unsafe.Sizeof(SyncCancelReg{}.Pad2)), Kind: "array", Type: "uint64"},
+	}}
+}
+
+// descStructFileIndexRange describes struct FileIndexRange on the built target.
+func descStructFileIndexRange() desc.Struct {
+	return desc.Struct{Name: "FileIndexRange", Size: int64(unsafe.Sizeof(FileIndexRange{})), Align: int64(unsafe.Alignof(FileIndexRange{})), Fields: []desc.Field{
+		{Name: "Off", GoType: "uint32", Offset: int64(unsafe.Offsetof(FileIndexRange{}.Off)), Size: int64(unsafe.Sizeof(FileIndexRange{}.Off)), Kind: "int"},
+		{Name: "Len", GoType: "uint32", Offset: int64(unsafe.Offsetof(FileIndexRange{}.Len)), Size: int64(unsafe.Sizeof(FileIndexRange{}.Len)), Kind: "int"},
+		{Name: "Resv", GoType: "uint64", Offset: int64(unsafe.Offsetof(FileIndexRange{}.Resv)), Size: int64(unsafe.Sizeof(FileIndexRange{}.Resv)), Kind: "int"},
+	}}
+}
+
+// descStructRecvmsgOut describes struct RecvmsgOut on the built target.
+func descStructRecvmsgOut() desc.Struct {
+	return desc.Struct{Name: "RecvmsgOut", Size: int64(unsafe.Sizeof(RecvmsgOut{})), Align: int64(unsafe.Alignof(RecvmsgOut{})), Fields: []desc.Field{
+		{Name: "Namelen", GoType: "uint32", Offset: int64(unsafe.Offsetof(RecvmsgOut{}.Namelen)), Size: int64(unsafe.Sizeof(RecvmsgOut{}.Namelen)), Kind: "int"},
+		{Name: "Controllen", GoType: "uint32", Offset: int64(unsafe.Offsetof(RecvmsgOut{}.Controllen)), Size: int64(unsafe.Sizeof(RecvmsgOut{}.Controllen)), Kind: "int"},
+		{Name: "Payloadlen", GoType: "uint32", Offset: int64(unsafe.Offsetof(RecvmsgOut{}.Payloadlen)), Size: int64(unsafe.Sizeof(RecvmsgOut{}.Payloadlen)), Kind: "int"},
+		{Name: "Flags", GoType: "uint32", Offset: int64(unsafe.Offsetof(RecvmsgOut{}.Flags)), Size: int64(unsafe.Sizeof(RecvmsgOut{}.Flags)), Kind: "int"},
+	}}
+}
+
+// descStructTimespec64 describes struct Timespec64 on the built target.
+func descStructTimespec64() desc.Struct {
+	return desc.Struct{Name: "Timespec64", Size: int64(unsafe.Sizeof(Timespec64{})), Align: int64(unsafe.Alignof(Timespec64{})), Fields: []desc.Field{
+		{Name: "Sec", GoType: "uint64", Offset: int64(unsafe.Offsetof(Timespec64{}.Sec)), Size: int64(unsafe.Sizeof(Timespec64{}.Sec)), Kind: "int"},
+		{Name: "Nsec", GoType: "uint64", Offset: int64(unsafe.Offsetof(Timespec64{}.Nsec)), Size: int64(unsafe.Sizeof(Timespec64{}.Nsec)), Kind: "int"},
+	}}
+}
+
+// descStructZcrxRqe describes struct ZcrxRqe on the built target.
+func descStructZcrxRqe() desc.Struct {
+	return desc.Struct{Name: "ZcrxRqe", Size: int64(unsafe.Sizeof(ZcrxRqe{})), Align: int64(unsafe.Alignof(ZcrxRqe{})), Fields: []desc.Field{
+		{Name: "Off", GoType: "uint64", Offset: int64(unsafe.Offsetof(ZcrxRqe{}.Off)), Size: int64(unsafe.Sizeof(ZcrxRqe{}.Off)), Kind: "int"},
+		{Name: "Len", GoType: "uint32", Offset: int64(unsafe.Offsetof(ZcrxRqe{}.Len)), Size: int64(unsafe.Sizeof(ZcrxRqe{}.Len)), Kind: "int"},
+		{Name: "Pad", GoType: "uint32", Offset: int64(unsafe.Offsetof(ZcrxRqe{}.Pad)), Size: int64(unsafe.Sizeof(ZcrxRqe{}.Pad)), Kind: "int"},
+	}}
+}
+
+// descStructZcrxCqe describes struct ZcrxCqe on the built target.
+func descStructZcrxCqe() desc.Struct {
+	return desc.Struct{Name: "ZcrxCqe", Size: int64(unsafe.Sizeof(ZcrxCqe{})), Align: int64(unsafe.Alignof(ZcrxCqe{})), Fields: []desc.Field{
+		{Name: "Off", GoType: "uint64", Offset: int64(unsafe.Offsetof(ZcrxCqe{}.Off)), Size: int64(unsafe.Sizeof(ZcrxCqe{}.Off)), Kind: "int"},
+		{Name: "Pad", GoType: "uint64", Offset: int64(unsafe.Offsetof(ZcrxCqe{}.Pad)), Size: int64(unsafe.Sizeof(ZcrxCqe{}.Pad)), Kind: "int"},
+	}}
+}
+
+// descStructZcrxOffsets describes struct ZcrxOffsets on the built target.
+func descStructZcrxOffsets() desc.Struct {
+	return desc.Struct{Name: "ZcrxOffsets", Size: int64(unsafe.Sizeof(ZcrxOffsets{})), Align: int64(unsafe.Alignof(ZcrxOffsets{})), Fields: []desc.Field{
+		{Name: "Head", GoType: "uint32", Offset: int64(unsafe.Offsetof(ZcrxOffsets{}.Head)), Size: int64(unsafe.Sizeof(ZcrxOffsets{}.Head)), Kind: "int"},
+		{Name: "Tail", GoType: "uint32", Offset: int64(unsafe.Offsetof(ZcrxOffsets{}.Tail)), Size: int64(unsafe.Sizeof(ZcrxOffsets{}.Tail)), Kind: "int"},
+		{Name: "Rqes", GoType: "uint32", Offset: int64(unsafe.Offsetof(ZcrxOffsets{}.Rqes)), Size: int64(unsafe.Sizeof(ZcrxOffsets{}.Rqes)), Kind: "int"},
+		{Name: "Resv2", GoType: "uint32", Offset: int64(unsafe.Offsetof(ZcrxOffsets{}.Resv2)), Size: int64(unsafe.Sizeof(ZcrxOffsets{}.Resv2)), Kind: "int"},
+		{Name: "Resv", GoType: "[2]uint64", Offset: int64(unsafe.Offsetof(ZcrxOffsets{}.Resv)), Size: int64(unsafe.Sizeof(ZcrxOffsets{}.Resv)), Kind: "array", Type: "uint64"},
+	}}
+}
+
+// descStructZcrxAreaReg describes struct ZcrxAreaReg on the built target.
+func descStructZcrxAreaReg() desc.Struct {
+	return desc.Struct{Name: "ZcrxAreaReg", Size: int64(unsafe.Sizeof(ZcrxAreaReg{})), Align: int64(unsafe.Alignof(ZcrxAreaReg{})), Fields: []desc.Field{
+		{Name: "Addr", GoType: "uint64", Offset: int64(unsafe.Offsetof(ZcrxAreaReg{}.Addr)), Size: int64(unsafe.Sizeof(ZcrxAreaReg{}.Addr)), Kind: "int"},
+		{Name: "Len", GoType: "uint64", Offset: int64(unsafe.Offsetof(ZcrxAreaReg{}.Len)), Size: int64(unsafe.Sizeof(ZcrxAreaReg{}.Len)), Kind: "int"},
+		{Name: "RqAreaToken", GoType: "uint64", Offset: int64(unsafe.Offsetof(ZcrxAreaReg{}.RqAreaToken)), Size: int64(unsafe.Sizeof(ZcrxAreaReg{}.RqAreaToken)), Kind: "int"},
+		{Name: "Flags", GoType: "ZcrxAreaFlags", Offset: int64(unsafe.Offsetof(ZcrxAreaReg{}.Flags)), Size: int64(unsafe.Sizeof(ZcrxAreaReg{}.Flags)), Kind: "flags", Type: "ZcrxAreaFlags"},
+		{Name: "DmabufFd", GoType: "uint32", Offset: int64(unsafe.Offsetof(ZcrxAreaReg{}.DmabufFd)), Size: int64(unsafe.Sizeof(ZcrxAreaReg{}.DmabufFd)), Kind: "int"},
+		{Name: "Resv2", GoType: "[2]uint64", Offset: int64(unsafe.Offsetof(ZcrxAreaReg{}.Resv2)), Size: int64(unsafe.Sizeof(ZcrxAreaReg{}.Resv2)), Kind: "array", Type: "uint64"},
+	}}
+}
+
+// descStructZcrxIfqReg describes struct ZcrxIfqReg on the built target.
+func descStructZcrxIfqReg() desc.Struct {
+	return desc.Struct{Name: "ZcrxIfqReg", Size: int64(unsafe.Sizeof(ZcrxIfqReg{})), Align: int64(unsafe.Alignof(ZcrxIfqReg{})), Fields: []desc.Field{
+		{Name: "IfIdx", GoType: "uint32", Offset: int64(unsafe.Offsetof(ZcrxIfqReg{}.IfIdx)), Size: int64(unsafe.Sizeof(ZcrxIfqReg{}.IfIdx)), Kind: "int"},
+		{Name: "IfRxq", GoType: "uint32", Offset: int64(unsafe.Offsetof(ZcrxIfqReg{}.IfRxq)), Size: int64(unsafe.Sizeof(ZcrxIfqReg{}.IfRxq)), Kind: "int"},
+		{Name: "RqEntries", GoType: "uint32", Offset: int64(unsafe.Offsetof(ZcrxIfqReg{}.RqEntries)), Size: int64(unsafe.Sizeof(ZcrxIfqReg{}.RqEntries)), Kind: "int"},
+		{Name: "Flags", GoType: "ZcrxRegFlags", Offset: int64(unsafe.Offsetof(ZcrxIfqReg{}.Flags)), Size: int64(unsafe.Sizeof(ZcrxIfqReg{}.Flags)), Kind: "flags", Type: "ZcrxRegFlags"},
+		{Name: "AreaPtr", GoType: "uint64", Offset: int64(unsafe.Offsetof(ZcrxIfqReg{}.AreaPtr)), Size: int64(unsafe.Sizeof(ZcrxIfqReg{}.AreaPtr)), Kind: "int"},
+		{Name: "RegionPtr", GoType: "uint64", Offset: int64(unsafe.Offsetof(ZcrxIfqReg{}.RegionPtr)), Size: int64(unsafe.Sizeof(ZcrxIfqReg{}.RegionPtr)), Kind: "int"},
+		{Name: "Offsets", GoType: "ZcrxOffsets", Offset: int64(unsafe.Offsetof(ZcrxIfqReg{}.Offsets)), Size: int64(unsafe.Sizeof(ZcrxIfqReg{}.Offsets)), Kind: "struct", Type: "ZcrxOffsets"},
+		{Name: "ZcrxID", GoType: "uint32", Offset: int64(unsafe.Offsetof(ZcrxIfqReg{}.ZcrxID)), Size: int64(unsafe.Sizeof(ZcrxIfqReg{}.ZcrxID)), Kind: "int"},
+		{Name: "RxBufLen", GoType: "uint32", Offset: int64(unsafe.Offsetof(ZcrxIfqReg{}.RxBufLen)), Size: int64(unsafe.Sizeof(ZcrxIfqReg{}.RxBufLen)), Kind: "int"},
+		{Name: "EventDesc", GoType: "uint64", Offset: int64(unsafe.Offsetof(ZcrxIfqReg{}.EventDesc)), Size: int64(unsafe.Sizeof(ZcrxIfqReg{}.EventDesc)), Kind: "int"},
+		{Name: "Resv", GoType: "[2]uint64", Offset: int64(unsafe.Offsetof(ZcrxIfqReg{}.Resv)), Size: int64(unsafe.Sizeof(ZcrxIfqReg{}.Resv)), Kind: "array", Type: "uint64"},
+	}}
+}
+
+// descStructQueryHdr describes struct QueryHdr on the built target.
+func descStructQueryHdr() desc.Struct {
+	return desc.Struct{Name: "QueryHdr", Size: int64(unsafe.Sizeof(QueryHdr{})), Align: int64(unsafe.Alignof(QueryHdr{})), Fields: []desc.Field{
+		{Name: "NextEntry", GoType: "uint64", Offset: int64(unsafe.Offsetof(QueryHdr{}.NextEntry)), Size: int64(unsafe.Sizeof(QueryHdr{}.NextEntry)), Kind: "int"},
+		{Name: "QueryData", GoType: "uint64", Offset: int64(unsafe.Offsetof(QueryHdr{}.QueryData)), Size: int64(unsafe.Sizeof(QueryHdr{}.QueryData)), Kind: "int"},
+		{Name: "QueryOp", GoType: "QueryOp", Offset: int64(unsafe.Offsetof(QueryHdr{}.QueryOp)), Size: int64(unsafe.Sizeof(QueryHdr{}.QueryOp)), Kind: "enum", Type: "QueryOp"},
+		{Name: "Size", GoType: "uint32", Offset: int64(unsafe.Offsetof(QueryHdr{}.Size)), Size: int64(unsafe.Sizeof(QueryHdr{}.Size)), Kind: "int"},
+		{Name: "Result", GoType: "int32", Offset: int64(unsafe.Offsetof(QueryHdr{}.Result)), Size: int64(unsafe.Sizeof(QueryHdr{}.Result)), Kind: "int"},
+		{Name: "Resv", GoType: "[3]uint32", Offset: int64(unsafe.Offsetof(QueryHdr{}.Resv)), Size: int64(unsafe.Sizeof(QueryHdr{}.Resv)), Kind: "array", Type: "uint32"},
+	}}
+}
+
+// descStructQueryOpcode describes struct QueryOpcode on the built target.
+func descStructQueryOpcode() desc.Struct {
+	return desc.Struct{Name: "QueryOpcode", Size: int64(unsafe.Sizeof(QueryOpcode{})), Align: int64(unsafe.Alignof(QueryOpcode{})), Fields: []desc.Field{
+		{Name: "NrRequestOpcodes", GoType: "uint32", Offset: int64(unsafe.Offsetof(QueryOpcode{}.NrRequestOpcodes)), Size: int64(unsafe.Sizeof(QueryOpcode{}.NrRequestOpcodes)), Kind: "int"},
+		{Name: "NrRegisterOpcodes", GoType: "uint32", Offset: int64(unsafe.Offsetof(QueryOpcode{}.NrRegisterOpcodes)), Size: int64(unsafe.Sizeof(QueryOpcode{}.NrRegisterOpcodes)), Kind: "int"},
+		{Name: "FeatureFlags", GoType: "uint64", Offset: int64(unsafe.Offsetof(QueryOpcode{}.FeatureFlags)), Size: int64(unsafe.Sizeof(QueryOpcode{}.FeatureFlags)), Kind: "int"},
+		{Name: "RingSetupFlags", GoType: "uint64", Offset: int64(unsafe.Offsetof(QueryOpcode{}.RingSetupFlags)), Size: int64(unsafe.Sizeof(QueryOpcode{}.RingSetupFlags)), Kind: "int"},
+		{Name: "EnterFlags", GoType: "uint64", Offset: int64(unsafe.Offsetof(QueryOpcode{}.EnterFlags)), Size: int64(unsafe.Sizeof(QueryOpcode{}.EnterFlags)), Kind: "int"},
+		{Name: "SqeFlags", GoType: "uint64", Offset: int64(unsafe.Offsetof(QueryOpcode{}.SqeFlags)), Size: int64(unsafe.Sizeof(QueryOpcode{}.SqeFlags)), Kind: "int"},
+		{Name: "NrQueryOpcodes", GoType: "uint32", Offset: int64(unsafe.Offsetof(QueryOpcode{}.NrQueryOpcodes)), Size: int64(unsafe.Sizeof(QueryOpcode{}.NrQueryOpcodes)), Kind: "int"},
+		{Name: "Pad", GoType: "uint32", Offset: int64(unsafe.Offsetof(QueryOpcode{}.Pad)), Size: int64(unsafe.Sizeof(QueryOpcode{}.Pad)), Kind: "int"},
+	}}
+}
+
+// descStructQueryZcrx describes struct QueryZcrx on the built target.
+func descStructQueryZcrx() desc.Struct {
+	return desc.Struct{Name: "QueryZcrx", Size: int64(unsafe.Sizeof(QueryZcrx{})), Align: int64(unsafe.Alignof(QueryZcrx{})), Fields: []desc.Field{
+		{Name: "RegisterFlags", GoType: "uint64", Offset: int64(unsafe.Offsetof(QueryZcrx{}.RegisterFlags)), Size: int64(unsafe.Sizeof(QueryZcrx{}.RegisterFlags)), Kind: "int"},
+		{Name: "AreaFlags", GoType: "uint64", Offset: int64(unsafe.Offsetof(QueryZcrx{}.AreaFlags)), Size: int64(unsafe.Sizeof(QueryZcrx{}.AreaFlags)), Kind: "int"},
+		{Name: "NrCtrlOpcodes", GoType: "uint32", Offset: int64(unsafe.Offsetof(QueryZcrx{}.NrCtrlOpcodes)), Size: int64(unsafe.Sizeof(QueryZcrx{}.NrCtrlOpcodes)), Kind: "int"},
+		{Name: "Features", GoType: "ZcrxFeatures", Offset: int64(unsafe.Offsetof(QueryZcrx{}.Features)), Size: int64(unsafe.Sizeof(QueryZcrx{}.Features)), Kind: "flags", Type: "ZcrxFeatures"},
+		{Name: "RqHdrSize", GoType: "uint32", Offset: int64(unsafe.Offsetof(QueryZcrx{}.RqHdrSize)), Size: int64(unsafe.Sizeof(QueryZcrx{}.RqHdrSize)), Kind: "int"},
+		{Name: "RqHdrAlignment", GoType: "uint32", Offset: int64(unsafe.Offsetof(QueryZcrx{}.RqHdrAlignment)), Size: int64(unsafe.Sizeof(QueryZcrx{}.RqHdrAlignment)), Kind: "int"},
+		{Name: "Resv2", GoType: "uint64", Offset: int64(unsafe.Offsetof(QueryZcrx{}.Resv2)), Size: int64(unsafe.Sizeof(QueryZcrx{}.Resv2)), Kind: "int"},
+	}}
+}
+
+// descStructQueryZcrxEvent describes struct QueryZcrxEvent on the built target.
+func descStructQueryZcrxEvent() desc.Struct {
+	return desc.Struct{Name: "QueryZcrxEvent", Size: int64(unsafe.Sizeof(QueryZcrxEvent{})), Align: int64(unsafe.Alignof(QueryZcrxEvent{})), Fields: []desc.Field{
+		{Name: "EventFlags", GoType: "uint32", Offset: int64(unsafe.Offsetof(QueryZcrxEvent{}.EventFlags)), Size: int64(unsafe.Sizeof(QueryZcrxEvent{}.EventFlags)), Kind: "int"},
+		{Name: "StatsSize", GoType: "uint32", Offset: int64(unsafe.Offsetof(QueryZcrxEvent{}.StatsSize)), Size: int64(unsafe.Sizeof(QueryZcrxEvent{}.StatsSize)), Kind: "int"},
+		{Name: "StatsOffAlignment", GoType: "uint32", Offset: int64(unsafe.Offsetof(QueryZcrxEvent{}.StatsOffAlignment)), Size: int64(unsafe.Sizeof(QueryZcrxEvent{}.StatsOffAlignment)), Kind: "int"},
+		{Name: "Resv1", GoType: "uint32", Offset: int64(unsafe.Offsetof(QueryZcrxEvent{}.Resv1)), Size: int64(unsafe.Sizeof(QueryZcrxEvent{}.Resv1)), Kind: "int"},
+		{Name: "Resv2", GoType: "[4]uint64", Offset: int64(unsafe.Offsetof(QueryZcrxEvent{}.Resv2)), Size: int64(unsafe.Sizeof(QueryZcrxEvent{}.Resv2)), Kind: "array", Type: "uint64"},
+	}}
+}
+
+// descStructQueryScq describes struct QueryScq on the built target.
+func descStructQueryScq() desc.Struct {
+	return desc.Struct{Name: "QueryScq", Size: int64(unsafe.Sizeof(QueryScq{})), Align: int64(unsafe.Alignof(QueryScq{})), Fields: []desc.Field{
+		{Name: "HdrSize", GoType: "uint64", Offset: int64(unsafe.Offsetof(QueryScq{}.HdrSize)), Size: int64(unsafe.Sizeof(QueryScq{}.HdrSize)), Kind: "int"},
+		{Name: "HdrAlignment", GoType: "uint64", Offset: int64(unsafe.Offsetof(QueryScq{}.HdrAlignment)), Size: int64(unsafe.Sizeof(QueryScq{}.HdrAlignment)), Kind: "int"},
+	}}
+}
+
+// descStructZcrxStats describes struct ZcrxStats on the built target.
+func descStructZcrxStats() desc.Struct {
+	return desc.Struct{Name: "ZcrxStats", Size: int64(unsafe.Sizeof(ZcrxStats{})), Align: int64(unsafe.Alignof(ZcrxStats{})), Fields: []desc.Field{
+		{Name: "CopyCount", GoType: "uint64", Offset: int64(unsafe.Offsetof(ZcrxStats{}.CopyCount)), Size: int64(unsafe.Sizeof(ZcrxStats{}.CopyCount)), Kind: "int"},
+		{Name: "CopyBytes", GoType: "uint64", Offset: int64(unsafe.Offsetof(ZcrxStats{}.CopyBytes)), Size: int64(unsafe.Sizeof(ZcrxStats{}.CopyBytes)), Kind: "int"},
+	}}
+}
+
+// descStructZcrxEventDesc describes struct ZcrxEventDesc on the built target.
+func descStructZcrxEventDesc() desc.Struct {
+	return desc.Struct{Name: "ZcrxEventDesc", Size: int64(unsafe.Sizeof(ZcrxEventDesc{})), Align: int64(unsafe.Alignof(ZcrxEventDesc{})), Fields: []desc.Field{
+		{Name: "UserData", GoType: "uint64", Offset: int64(unsafe.Offsetof(ZcrxEventDesc{}.UserData)), Size: int64(unsafe.Sizeof(ZcrxEventDesc{}.UserData)), Kind: "int"},
+		{Name: "TypeMask", GoType: "uint32", Offset: int64(unsafe.Offsetof(ZcrxEventDesc{}.TypeMask)), Size: int64(unsafe.Sizeof(ZcrxEventDesc{}.TypeMask)), Kind: "int"},
+		{Name: "Flags", GoType: "ZcrxEventDescFlags", Offset: int64(unsafe.Offsetof(ZcrxEventDesc{}.Flags)), Size: int64(unsafe.Sizeof(ZcrxEventDesc{}.Flags)), Kind: "flags", Type: "ZcrxEventDescFlags"},
+		{Name: "StatsOffset", GoType: "uint64", Offset: int64(unsafe.Offsetof(ZcrxEventDesc{}.StatsOffset)), Size: int64(unsafe.Sizeof(ZcrxEventDesc{}.StatsOffset)), Kind: "int"},
+		{Name: "Resv2", GoType: "[9]uint64", Offset: int64(unsafe.Offsetof(ZcrxEventDesc{}.Resv2)), Size: int64(unsafe.Sizeof(ZcrxEventDesc{}.Resv2)), Kind: "array", Type: "uint64"},
+	}}
+}
+
+// descStructZcrxCtrl describes struct ZcrxCtrl on the built target.
+func descStructZcrxCtrl() desc.Struct {
+	return desc.Struct{Name: "ZcrxCtrl", Size: int64(unsafe.Sizeof(ZcrxCtrl{})), Align: int64(unsafe.Alignof(ZcrxCtrl{})), Fields: []desc.Field{
+		{Name: "ZcrxID", GoType: "uint32", Offset: int64(unsafe.Offsetof(ZcrxCtrl{}.ZcrxID)), Size: int64(unsafe.Sizeof(ZcrxCtrl{}.ZcrxID)), Kind: "int"},
+		{Name: "Op", GoType: "ZcrxCtrlOp", Offset: int64(unsafe.Offsetof(ZcrxCtrl{}.Op)), Size: int64(unsafe.Sizeof(ZcrxCtrl{}.Op)), Kind: "enum", Type: "ZcrxCtrlOp"},
+		{Name: "Resv", GoType: "[2]uint64", Offset: int64(unsafe.Offsetof(ZcrxCtrl{}.Resv)), Size: int64(unsafe.Sizeof(ZcrxCtrl{}.Resv)), Kind: "array", Type: "uint64"},
+		{Name: "ZcrxFd", GoType: "uint32", Offset: int64(unsafe.Offsetof(ZcrxCtrl{}.ZcrxFd)), Size: int64(unsafe.Sizeof(ZcrxCtrl{}.ZcrxFd)), Kind: "int"},
+		{Name: "Resv1", GoType: "[11]uint32", Offset: int64(unsafe.Offsetof(ZcrxCtrl{}.Resv1)), Size: int64(unsafe.Sizeof(ZcrxCtrl{}.Resv1)), Kind: "array", Type: "uint32"},
+		{Name: "EventType", GoType: "ZcrxEventType", Offset: 24, Size: 4, View: true, Kind: "enum", Type: "ZcrxEventType"},
+		{Name: "AreaPtr", GoType: "uint64", Offset: 24, Size: 8, View: true, Kind: "int"},
+	}}
+}
+
+// descStructTaskRestriction describes struct TaskRestriction on the built target.
+func descStructTaskRestriction() desc.Struct {
+	return desc.Struct{Name: "TaskRestriction", Size: int64(unsafe.Sizeof(TaskRestriction{})), Align: int64(unsafe.Alignof(TaskRestriction{})), Fields: []desc.Field{
+		{Name: "Flags", GoType: "uint16", Offset: int64(unsafe.Offsetof(TaskRestriction{}.Flags)), Size: int64(unsafe.Sizeof(TaskRestriction{}.Flags)), Kind: "int"},
+		{Name: "NrRes", GoType: "uint16", Offset: int64(unsafe.Offsetof(TaskRestriction{}.NrRes)), Size: int64(unsafe.Sizeof(TaskRestriction{}.NrRes)), Kind: "int"},
+		{Name: "Resv", GoType: "[3]uint32", Offset: int64(unsafe.Offsetof(TaskRestriction{}.Resv)), Size: int64(unsafe.Sizeof(TaskRestriction{}.Resv)), Kind: "array", Type: "uint32"},
+	}}
+}
+
+// descStructBpfFilter describes struct BpfFilter on the built target.
+func descStructBpfFilter() desc.Struct {
+	return desc.Struct{Name: "BpfFilter", Size: int64(unsafe.Sizeof(BpfFilter{})), Align: int64(unsafe.Alignof(BpfFilter{})), Fields: []desc.Field{
+		{Name: "Opcode", GoType: "uint32", Offset: int64(unsafe.Offsetof(BpfFilter{}.Opcode)), Size: int64(unsafe.Sizeof(BpfFilter{}.Opcode)), Kind: "int"},
+		{Name: "Flags", GoType: "BpfFilterFlags", Offset: int64(unsafe.Offsetof(BpfFilter{}.Flags)), Size: int64(unsafe.Sizeof(BpfFilter{}.Flags)), Kind: "flags", Type: "BpfFilterFlags"},
+		{Name: "FilterLen", GoType: "uint32", Offset: int64(unsafe.Offsetof(BpfFilter{}.FilterLen)), Size: int64(unsafe.Sizeof(BpfFilter{}.FilterLen)), Kind: "int"},
+		{Name: "PduSize", GoType: "uint8", Offset: int64(unsafe.Offsetof(BpfFilter{}.PduSize)), Size: int64(unsafe.Sizeof(BpfFilter{}.PduSize)), Kind: "int"},
+		{Name: "Resv", GoType: "[3]uint8", Offset: int64(unsafe.Offsetof(BpfFilter{}.Resv)), Size: int64(unsafe.Sizeof(BpfFilter{}.Resv)), Kind: "array", Type: "uint8"},
+		{Name: "FilterPtr", GoType: "uint64", Offset: int64(unsafe.Offsetof(BpfFilter{}.FilterPtr)), Size: int64(unsafe.Sizeof(BpfFilter{}.FilterPtr)), Kind: "int"},
+		{Name: "Resv2", GoType: "[5]uint64", Offset: int64(unsafe.Offsetof(BpfFilter{}.Resv2)), Size: int64(unsafe.Sizeof(BpfFilter{}.Resv2)), Kind: "array", Type: "uint64"},
+	}}
+}
+
+// descStructBpf describes struct Bpf on the built target.
+func descStructBpf() desc.Struct {
+	return desc.Struct{Name: "Bpf", Size: int64(unsafe.Sizeof(Bpf{})), Align: int64(unsafe.Alignof(Bpf{})), Fields: []desc.Field{
+		{Name: "CmdType", GoType: "BpfCmd", Offset: int64(unsafe.Offsetof(Bpf{}.CmdType)), Size: int64(unsafe.Sizeof(Bpf{}.CmdType)), Kind: "enum", Type: "BpfCmd"},
+		{Name: "CmdFlags", GoType: "uint16", Offset: int64(unsafe.Offsetof(Bpf{}.CmdFlags)), Size: int64(unsafe.Sizeof(Bpf{}.CmdFlags)), Kind: "int"},
+		{Name: "Resv", GoType: "uint32", Offset: int64(unsafe.Offsetof(Bpf{}.Resv)), Size: int64(unsafe.Sizeof(Bpf{}.Resv)), Kind: "int"},
+		{Name: "Filter", GoType: "BpfFilter", Offset: int64(unsafe.Offsetof(Bpf{}.Filter)), Size: int64(unsafe.Sizeof(Bpf{}.Filter)), Kind: "struct", Type: "BpfFilter"},
+	}}
+}
+
+// descStructFutexWaitv describes struct FutexWaitv on the built target.
+func descStructFutexWaitv() desc.Struct {
+	return desc.Struct{Name: "FutexWaitv", Size: int64(unsafe.Sizeof(FutexWaitv{})), Align: int64(unsafe.Alignof(FutexWaitv{})), Fields: []desc.Field{
+		{Name: "Val", GoType: "uint64", Offset: int64(unsafe.Offsetof(FutexWaitv{}.Val)), Size: int64(unsafe.Sizeof(FutexWaitv{}.Val)), Kind: "int"},
+		{Name: "Uaddr", GoType: "uint64", Offset: int64(unsafe.Offsetof(FutexWaitv{}.Uaddr)), Size: int64(unsafe.Sizeof(FutexWaitv{}.Uaddr)), Kind: "int"},
+		{Name: "Flags", GoType: "Futex2Flags", Offset: int64(unsafe.Offsetof(FutexWaitv{}.Flags)), Size: int64(unsafe.Sizeof(FutexWaitv{}.Flags)), Kind: "flags", Type: "Futex2Flags"},
+		{Name: "Reserved", GoType: "uint32", Offset: int64(unsafe.Offsetof(FutexWaitv{}.Reserved)), Size: int64(unsafe.Sizeof(FutexWaitv{}.Reserved)), Kind: "int"},
+	}}
 }

@@ -7,6 +7,7 @@ package kqueue
 
 import (
 	"github.com/eventq/eventq/desc"
+	"unsafe"
 )
 
 // Description returns the machine-readable description of this package's
@@ -141,5 +142,24 @@ func Description() desc.Package {
 				},
 			},
 		},
+		Resources: []desc.Resource{
+			{Name: "kqueue", Kind: "fd", Producers: []string{"Kqueue.kq", "Kqueuex.kq", "KqueueCloexec.kq"}, Consumers: []string{"Kevent.kq"}},
+		},
+		Structs: []desc.Struct{
+			descStructKevent_t(),
+		},
 	}
+}
+
+// descStructKevent_t describes struct Kevent_t on the built target.
+func descStructKevent_t() desc.Struct {
+	return desc.Struct{Name: "Kevent_t", Size: int64(unsafe.Sizeof(Kevent_t{})), Align: int64(unsafe.Alignof(Kevent_t{})), Fields: []desc.Field{
+		{Name: "Ident", GoType: "uintptr", Offset: int64(unsafe.Offsetof(Kevent_t{}.Ident)), Size: int64(unsafe.Sizeof(Kevent_t{}.Ident)), Kind: "int"},
+		{Name: "Filter", GoType: "Filter", Offset: int64(unsafe.Offsetof(Kevent_t{}.Filter)), Size: int64(unsafe.Sizeof(Kevent_t{}.Filter)), Kind: "enum", Type: "Filter"},
+		{Name: "Flags", GoType: "Flags", Offset: int64(unsafe.Offsetof(Kevent_t{}.Flags)), Size: int64(unsafe.Sizeof(Kevent_t{}.Flags)), Kind: "flags", Type: "Flags"},
+		{Name: "Fflags", GoType: "uint32", Offset: int64(unsafe.Offsetof(Kevent_t{}.Fflags)), Size: int64(unsafe.Sizeof(Kevent_t{}.Fflags)), Kind: "int"},
+		{Name: "Data", GoType: "int64", Offset: int64(unsafe.Offsetof(Kevent_t{}.Data)), Size: int64(unsafe.Sizeof(Kevent_t{}.Data)), Kind: "int"},
+		{Name: "Udata", GoType: "uintptr", Offset: int64(unsafe.Offsetof(Kevent_t{}.Udata)), Size: int64(unsafe.Sizeof(Kevent_t{}.Udata)), Kind: "int"},
+		{Name: "Ext", GoType: "[4]uint64", Offset: int64(unsafe.Offsetof(Kevent_t{}.Ext)), Size: int64(unsafe.Sizeof(Kevent_t{}.Ext)), Kind: "array", Type: "uint64"},
+	}}
 }
