@@ -174,8 +174,43 @@ type Call struct {
 	// many elements as B (the C side takes one count for both), or the call
 	// fails with EINVAL without entering the kernel.
 	MinLen []string `json:"minlen,omitempty"`
-	Man    string   `json:"man"`     // page(section)
-	ManURL string   `json:"man_url"` // where to read it
+	// Switch is, for a call whose argument means what another says
+	// (io_uring_register's opcode), what each value takes.
+	Switch *Switch `json:"switch,omitempty"`
+	Man    string  `json:"man"`     // page(section)
+	ManURL string  `json:"man_url"` // where to read it
+}
+
+// Switch is the table of a Call whose parameter Arg points to what
+// parameter Selector's value says, and whose parameter Count counts it.
+type Switch struct {
+	Selector string `json:"selector"`
+	Arg      string `json:"arg"`
+	Count    string `json:"count"`
+	// Flags are constants of the selector's type that are ORed into a
+	// value rather than values (IORING_REGISTER_USE_REGISTERED_RING).
+	Flags []string `json:"flags,omitempty"`
+	Cases []Case   `json:"cases"`
+}
+
+// Case is what one value of a Switch's selector takes.
+type Case struct {
+	Value string `json:"value"` // the selector's constant
+	// ArgType is what Arg points to: "nil", "*T" (one T) or "[]T" (an
+	// array of T), T a struct of Package.Structs or a Go type.
+	ArgType string `json:"arg_type"`
+	// Count is what Count holds: an integer, "count" (the array's element
+	// count), "bytes" (the size of what Arg points to), "id" (the
+	// resource the call takes), "tail:T" (the number of T entries after
+	// the header Arg points to) or "len:F" (the elements at the address
+	// in field F of the struct Arg points to).
+	Count string `json:"count"`
+	// Dir is how the kernel uses Arg's memory: "in", "out" or "inout".
+	Dir string `json:"dir,omitempty"`
+	// Makes is the resource the call makes (its result is its id, or the
+	// argument names it); Takes the one it takes.
+	Makes string `json:"makes,omitempty"`
+	Takes string `json:"takes,omitempty"`
 }
 
 // Arg is one parameter or result of a Call.

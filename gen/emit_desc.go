@@ -161,6 +161,19 @@ func resources(d *desc.Package) []desc.Resource {
 				r.Producers = append(r.Producers, c.Name+"."+a.Name)
 			}
 		}
+		if c.Switch != nil {
+			for _, k := range c.Switch.Cases {
+				name := c.Name + "(" + k.Value + ")"
+				if k.Makes != "" {
+					r := at(k.Makes, "resource")
+					r.Producers = append(r.Producers, name)
+				}
+				if k.Takes != "" {
+					r := at(k.Takes, "resource")
+					r.Consumers = append(r.Consumers, name)
+				}
+			}
+		}
 		for _, a := range c.Args {
 			if a.FD != "" {
 				r := at(a.FD, "fd")
@@ -234,6 +247,13 @@ func (m *Model) describeCall(c *Call) desc.Call {
 		Man: c.Man, ManURL: m.manURL(c.Man), Blocks: c.Block.Kind}
 	for _, ml := range c.MinLen {
 		dc.MinLen = append(dc.MinLen, ml[0].Name+" "+ml[1].Name)
+	}
+	if sw := c.Switch; sw != nil {
+		dc.Switch = &desc.Switch{Selector: sw.Selector.Name, Arg: sw.Arg.Name, Count: sw.Count.Name, Flags: sw.Flags}
+		for _, k := range sw.Cases {
+			dc.Switch.Cases = append(dc.Switch.Cases, desc.Case{Value: k.Value, ArgType: k.ArgType, Count: k.Count,
+				Dir: k.Dir, Makes: k.Makes, Takes: k.Takes})
+		}
 	}
 	if c.Block.Kind == "unless" {
 		dc.Blocks = "unless-zero-timeout"
@@ -335,6 +355,18 @@ func descGo(d *desc.Package, jsonName string) string {
 		}
 		if len(c.MinLen) > 0 {
 			fmt.Fprintf(&b, "MinLen: []string{%s},\n", quoteAll(c.MinLen))
+		}
+		if sw := c.Switch; sw != nil {
+			fmt.Fprintf(&b, "Switch: &desc.Switch{Selector: %q, Arg: %q, Count: %q,", sw.Selector, sw.Arg, sw.Count)
+			if len(sw.Flags) > 0 {
+				fmt.Fprintf(&b, " Flags: []string{%s},", quoteAll(sw.Flags))
+			}
+			b.WriteString(" Cases: []desc.Case{\n")
+			for _, k := range sw.Cases {
+				fmt.Fprintf(&b, "{Value: %q, ArgType: %q, Count: %q, Dir: %q, Makes: %q, Takes: %q},\n",
+					k.Value, k.ArgType, k.Count, k.Dir, k.Makes, k.Takes)
+			}
+			b.WriteString("}},\n")
 		}
 		if len(c.Unless) > 0 {
 			fmt.Fprintf(&b, "Unless: []string{%s},\n", quoteAll(c.Unless))

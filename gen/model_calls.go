@@ -10,6 +10,7 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -39,9 +40,36 @@ type Call struct {
 	// entry of another, with one count for both), or the call fails with
 	// EINVAL before entering the kernel.
 	MinLen [][2]*Param
+	// Switch says, for a call whose argument's meaning depends on another
+	// (io_uring_register's opcode), what each value of the selector takes.
+	Switch *Switch
 	DLL    string // Windows: the System32 DLL Entry is in
 	Fail   string // Windows: "zero" or "ntstatus"
 	Clear  []*Param
+}
+
+// Switch is a call's table of what a selector parameter's values make
+// another parameter point to and a third count (a switch line and its case
+// lines).
+type Switch struct {
+	Selector, Arg, Count *Param
+	Flags                []string // constants of the selector's type ORed into a value, not values
+	Cases                []*Case
+}
+
+// Case is what one value of a Switch's selector takes.
+type Case struct {
+	Value   string // the selector's constant
+	ArgType string // the Go type Arg points to: "nil", "*T", "[]T"
+	// Count is what the count parameter holds: an integer, "count" (the
+	// elements of a slice argument), "bytes" (the argument's size), "id"
+	// (the resource Takes), "tail:T" (the number of T entries after the
+	// pointed-to header) or "len:F" (the elements at field F's address).
+	Count string
+	Dir   string // how the kernel uses the memory: "in", "out", "inout"; "" for nil
+	Makes string // the resource the call makes (its result, or what the argument names)
+	Takes string // the resource the call takes
+	Doc   string
 }
 
 // Param is a Go parameter or result.
@@ -114,7 +142,7 @@ type Ret struct {
 // here, and the emitters work from the result (a test counts the calls).
 var parseExpr = parser.ParseExpr
 
-var callAttrs = []string{"c", "go", "sys", "block", "ret", "cloexec", "forklock", "minlen", "man", "fd", "resource", "out", "inout", "dll", "fail", "failclear", "doc"}
+var callAttrs = []string{"c", "go", "sys", "block", "ret", "cloexec", "forklock", "minlen", "man", "fd", "resource", "out", "inout", "switch", "case", "dll", "fail", "failclear", "doc"}
 
 func (b *builder) call(n *Node) error {
 	if err := b.blockHead(n, "call NAME"); err != nil {
@@ -122,6 +150,7 @@ func (b *builder) call(n *Node) error {
 	}
 	c := &Call{Pos: n.Pos, Name: n.Words[1]}
 	attrs := map[string]*Node{}
+	var cases []*Node
 	for _, a := range n.Children {
 		kw := a.Keyword()
 		if err := noChildren(a); err != nil {
@@ -132,6 +161,10 @@ func (b *builder) call(n *Node) error {
 		}
 		if kw == "doc" {
 			c.Doc = append(c.Doc, a.Rest())
+			continue
+		}
+		if kw == "case" {
+			cases = append(cases, a)
 			continue
 		}
 		if err := noComment(a); err != nil {
@@ -169,7 +202,91 @@ func (b *builder) call(n *Node) error {
 			return err
 		}
 	}
+	if err := b.switchCases(c, attrs["switch"], cases); err != nil {
+		return err
+	}
 	b.m.Calls = append(b.m.Calls, c)
+	return nil
+}
+
+// switchCases parses a call's switch line, SELECTOR ARG COUNT [flags
+// CONST...], and its case lines, CONST TYPE COUNT [DIR] [makes RES] [takes
+// RES] [# doc]: one for each constant of the selector's type but the flags.
+func (b *builder) switchCases(c *Call, sw *Node, cases []*Node) error {
+	if sw == nil {
+		if len(cases) > 0 {
+			return cases[0].Pos.errorf("call %s: case lines need a switch line", c.Name)
+		}
+		return nil
+	}
+	w := sw.Words[1:]
+	if len(w) < 3 || (len(w) > 3 && w[3] != "flags") {
+		return sw.Pos.errorf("want: switch SELECTOR ARG COUNT [flags CONST...]")
+	}
+	s := &Switch{Selector: c.param(w[0]), Arg: c.param(w[1]), Count: c.param(w[2])}
+	if len(w) > 3 {
+		s.Flags = w[4:]
+	}
+	if s.Selector == nil || s.Arg == nil || s.Count == nil || !c.isParam(s.Selector) || !c.isParam(s.Arg) || !c.isParam(s.Count) {
+		return sw.Pos.errorf("switch %s %s %s: not three parameters", w[0], w[1], w[2])
+	}
+	typ := b.m.typeNamed(s.Selector.Type)
+	if typ == nil {
+		return sw.Pos.errorf("switch %s: the selector must be of a spec type", w[0])
+	}
+	seen := map[string]bool{}
+	for _, cn := range cases {
+		cw := cn.Words[1:]
+		if len(cw) < 3 {
+			return cn.Pos.errorf("want: case CONST TYPE COUNT [in|out|inout] [makes RES] [takes RES]")
+		}
+		k := &Case{Value: cw[0], ArgType: cw[1], Count: cw[2], Doc: cn.Comment}
+		if t, _ := b.m.constant(k.Value); t != typ || slices.Contains(s.Flags, k.Value) || seen[k.Value] {
+			return cn.Pos.errorf("case %s: not a value of %s, or a second case for it", k.Value, typ.Name)
+		}
+		seen[k.Value] = true
+		if k.ArgType != "nil" {
+			elem := strings.TrimLeft(k.ArgType, "*[]0123456789")
+			if !strings.HasPrefix(k.ArgType, "*") && !strings.HasPrefix(k.ArgType, "[]") ||
+				!(slices.Contains(predeclared, elem) || b.m.structNamed(elem) != nil || strings.Contains(elem, ".")) {
+				return cn.Pos.errorf("case %s: %s is not nil, *T or []T of a spec struct or Go type", k.Value, k.ArgType)
+			}
+		}
+		rest := cw[3:]
+		if len(rest) > 0 && slices.Contains([]string{"in", "out", "inout"}, rest[0]) {
+			k.Dir, rest = rest[0], rest[1:]
+		}
+		if (k.Dir == "") != (k.ArgType == "nil") {
+			return cn.Pos.errorf("case %s: a direction for memory, none for nil", k.Value)
+		}
+		for len(rest) >= 2 && (rest[0] == "makes" || rest[0] == "takes") {
+			if rest[0] == "makes" {
+				k.Makes = rest[1]
+			} else {
+				k.Takes = rest[1]
+			}
+			rest = rest[2:]
+		}
+		if len(rest) > 0 {
+			return cn.Pos.errorf("case %s: unexpected %q", k.Value, strings.Join(rest, " "))
+		}
+		_, numErr := strconv.ParseUint(k.Count, 0, 32)
+		switch {
+		case numErr == nil, k.Count == "bytes" && k.ArgType != "nil", k.Count == "count" && strings.HasPrefix(k.ArgType, "[]"),
+			k.Count == "id" && k.Takes != "":
+		case strings.HasPrefix(k.Count, "tail:") && b.m.structNamed(strings.TrimPrefix(k.Count, "tail:")) != nil:
+		case strings.HasPrefix(k.Count, "len:") && b.m.structNamed(strings.TrimPrefix(k.ArgType, "*")) != nil:
+		default:
+			return cn.Pos.errorf("case %s: count %s: want an integer, count (of a slice), bytes, id (of the resource it takes), tail:STRUCT or len:FIELD", k.Value, k.Count)
+		}
+		s.Cases = append(s.Cases, k)
+	}
+	for _, cst := range typ.Consts {
+		if !seen[cst.Name] && !slices.Contains(s.Flags, cst.Name) {
+			return sw.Pos.errorf("switch %s: no case for %s", w[0], cst.Name)
+		}
+	}
+	c.Switch = s
 	return nil
 }
 

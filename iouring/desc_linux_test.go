@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eventq/eventq/desc"
 	"github.com/eventq/eventq/internal/desctest"
 )
 
@@ -75,5 +76,39 @@ func TestDescriptionSetters(t *testing.T) {
 	}
 	if len(byOp) != len(OpValues()) {
 		t.Errorf("setters for %d opcodes; the package has %d", len(byOp), len(OpValues()))
+	}
+}
+
+// io_uring_register's table has a case for every opcode, and each case's
+// argument is nil, a Go type, or a struct whose layout the description has.
+func TestDescriptionRegisterTable(t *testing.T) {
+	d := Description()
+	var sw *desc.Switch
+	for _, c := range d.Calls {
+		if c.Name == "IoUringRegister" {
+			sw = c.Switch
+		}
+	}
+	if sw == nil {
+		t.Fatal("IoUringRegister has no switch")
+	}
+	structs := map[string]bool{}
+	for _, st := range d.Structs {
+		structs[st.Name] = true
+	}
+	cases := map[string]bool{}
+	for _, k := range sw.Cases {
+		cases[k.Value] = true
+		elem := strings.TrimLeft(k.ArgType, "*[]")
+		switch {
+		case k.ArgType == "nil", strings.HasPrefix(elem, "unix."), elem == "int32", elem == "uint32", elem == "uint8":
+		case !structs[elem]:
+			t.Errorf("%s takes %s, whose layout the description lacks", k.Value, k.ArgType)
+		}
+	}
+	for _, v := range RegisterOpValues() {
+		if !cases[v.Name] && !slices.Contains(sw.Flags, v.Name) {
+			t.Errorf("no case for %s", v.Name)
+		}
 	}
 }
