@@ -17,8 +17,10 @@
 // None of it has run on an illumos or Solaris kernel: where this module is
 // developed there is none. CI builds, vets and links the package, its tests
 // and its example programs for both targets, checks that a program calling
-// every function imports exactly those eight C functions from libc.so
-// (internal/linkall's test reads the ELF file's dynamic symbols), asserts
+// every function imports those eight C functions and no other beyond what
+// the runtime imports (internal/linkall's test reads the ELF file's dynamic
+// symbols; the file names no library per symbol, so that each is libc.so's
+// rests on the import directive), asserts
 // every struct layout at compile time, and compares the constants and the
 // PortEvent and FileObj layouts with golang.org/x/sys/unix
 // (internal/xsyscheck).

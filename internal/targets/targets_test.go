@@ -48,3 +48,24 @@ func TestParseErrors(t *testing.T) {
 		}
 	}
 }
+
+// Go's illumos builds satisfy solaris's tag: a file for solaris alone
+// excludes illumos, which the table has; android, which it lacks, is not
+// excluded from linux's.
+func TestTerm(t *testing.T) {
+	tb := All()
+	for _, tt := range []struct {
+		goos   string
+		gooses []string
+		want   string
+	}{
+		{"solaris", []string{"solaris"}, "(solaris && !illumos)"},
+		{"solaris", []string{"illumos", "solaris"}, "solaris"},
+		{"illumos", []string{"illumos"}, "illumos"},
+		{"linux", []string{"linux"}, "linux"},
+	} {
+		if got := tb.Term(tt.goos, tt.gooses); got != tt.want {
+			t.Errorf("Term(%q, %q) = %q, want %q", tt.goos, tt.gooses, got, tt.want)
+		}
+	}
+}
