@@ -21,7 +21,8 @@ import (
 // association delivers one event and is then gone. The user value is an
 // integer token (here the descriptor), never a Go pointer. A waiting
 // PortGet returns EINTR whenever a signal arrives (the Go runtime's
-// preemption signal among them): loop.
+// preemption signal among them): loop. The wait is bounded (nil would wait
+// forever), so that a missing event fails instead of hanging.
 func Example() {
 	port, err := eventport.PortCreateCloexec()
 	if err != nil {
@@ -45,7 +46,7 @@ func Example() {
 		}
 		var ev eventport.PortEvent
 		for {
-			err = eventport.PortGet(port, &ev, nil)
+			err = eventport.PortGet(port, &ev, &unix.Timespec{Sec: 5})
 			if !errors.Is(err, unix.EINTR) {
 				break
 			}

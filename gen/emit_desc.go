@@ -150,39 +150,33 @@ func resources(d *desc.Package) []desc.Resource {
 		out = append(out, desc.Resource{Name: name, Kind: kind})
 		return &out[len(out)-1]
 	}
+	// add records who, a call's argument or result, as taking or making
+	// its descriptor or resource.
+	add := func(a desc.Arg, who string, makes bool) {
+		for _, r := range []struct{ name, kind string }{{a.FD, "fd"}, {a.Resource, "resource"}} {
+			if r.name == "" {
+				continue
+			}
+			res := at(r.name, r.kind)
+			if makes {
+				res.Producers = append(res.Producers, who)
+			} else {
+				res.Consumers = append(res.Consumers, who)
+			}
+		}
+	}
 	for _, c := range d.Calls {
 		for _, a := range c.Results {
-			if a.FD != "" {
-				r := at(a.FD, "fd")
-				r.Producers = append(r.Producers, c.Name+"."+a.Name)
-			}
-			if a.Resource != "" {
-				r := at(a.Resource, "resource")
-				r.Producers = append(r.Producers, c.Name+"."+a.Name)
-			}
+			add(a, c.Name+"."+a.Name, true)
 		}
 		if c.Switch != nil {
 			for _, k := range c.Switch.Cases {
-				name := c.Name + "(" + k.Value + ")"
-				if k.Makes != "" {
-					r := at(k.Makes, "resource")
-					r.Producers = append(r.Producers, name)
-				}
-				if k.Takes != "" {
-					r := at(k.Takes, "resource")
-					r.Consumers = append(r.Consumers, name)
-				}
+				add(desc.Arg{Resource: k.Makes}, c.Name+"("+k.Value+")", true)
+				add(desc.Arg{Resource: k.Takes}, c.Name+"("+k.Value+")", false)
 			}
 		}
 		for _, a := range c.Args {
-			if a.FD != "" {
-				r := at(a.FD, "fd")
-				r.Consumers = append(r.Consumers, c.Name+"."+a.Name)
-			}
-			if a.Resource != "" {
-				r := at(a.Resource, "resource")
-				r.Consumers = append(r.Consumers, c.Name+"."+a.Name)
-			}
+			add(a, c.Name+"."+a.Name, false)
 		}
 	}
 	for _, st := range d.Structs {

@@ -69,7 +69,6 @@ type Case struct {
 	Dir   string // how the kernel uses the memory: "in", "out", "inout"; "" for nil
 	Makes string // the resource the call makes (its result, or what the argument names)
 	Takes string // the resource the call takes
-	Doc   string
 }
 
 // Param is a Go parameter or result.
@@ -211,7 +210,7 @@ func (b *builder) call(n *Node) error {
 
 // switchCases parses a call's switch line, SELECTOR ARG COUNT [flags
 // CONST...], and its case lines, CONST TYPE COUNT [DIR] [makes RES] [takes
-// RES] [# doc]: one for each constant of the selector's type but the flags.
+// RES]: one for each constant of the selector's type but the flags.
 func (b *builder) switchCases(c *Call, sw *Node, cases []*Node) error {
 	if sw == nil {
 		if len(cases) > 0 {
@@ -240,7 +239,10 @@ func (b *builder) switchCases(c *Call, sw *Node, cases []*Node) error {
 		if len(cw) < 3 {
 			return cn.Pos.errorf("want: case CONST TYPE COUNT [in|out|inout] [makes RES] [takes RES]")
 		}
-		k := &Case{Value: cw[0], ArgType: cw[1], Count: cw[2], Doc: cn.Comment}
+		if err := noComment(cn); err != nil {
+			return err
+		}
+		k := &Case{Value: cw[0], ArgType: cw[1], Count: cw[2]}
 		if t, _ := b.m.constant(k.Value); t != typ || slices.Contains(s.Flags, k.Value) || seen[k.Value] {
 			return cn.Pos.errorf("case %s: not a value of %s, or a second case for it", k.Value, typ.Name)
 		}
