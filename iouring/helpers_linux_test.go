@@ -311,3 +311,16 @@ func opPart(t testing.TB, op Op) bool {
 	t.Logf("part not run: %v is not in the running kernel's probe (%s added it; the running kernel is %s)", op, sinceOf(op.String()), kernelRelease)
 	return false
 }
+
+// retryEINTR calls f again while it returns EINTR, for at most waitLimit:
+// calls that wait in the kernel return it when a signal arrives, as the
+// Go runtime's preemption signals do.
+func retryEINTR(f func() error) error {
+	deadline := time.Now().Add(waitLimit)
+	for {
+		err := f()
+		if err != unix.EINTR || time.Now().After(deadline) {
+			return err
+		}
+	}
+}

@@ -35,10 +35,10 @@ func TestRegisterHelpers(t *testing.T) {
 	if err := r.RegisterBuffers(iov); err != unix.EBUSY {
 		t.Errorf("registering buffers twice: %v; want EBUSY", err)
 	}
-	if err := r.UnregisterBuffers(); err != nil {
+	if err := retryEINTR(r.UnregisterBuffers); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.UnregisterFiles(); err != nil {
+	if err := retryEINTR(r.UnregisterFiles); err != nil {
 		t.Fatal(err)
 	}
 	if err := r.RegisterFilesSparse(4); err != nil {
