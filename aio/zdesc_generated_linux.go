@@ -56,7 +56,7 @@ func Description() desc.Package {
 			},
 			{Name: "IoDestroy", C: "int io_destroy(aio_context_t ctx_id)", Syscall: "io_destroy", Blocks: "always", Cloexec: "", Man: "io_destroy(2)", ManURL: "https://man7.org/linux/man-pages/man2/io_destroy.2.html",
 				Args: []desc.Arg{
-					{Name: "ctx", GoType: "uintptr", Kind: "resource", FD: "", Resource: "aio_context", Type: "", Dir: "in", Len: ""},
+					{Name: "ctx", GoType: "uintptr", Kind: "resource", FD: "", Resource: "aio_context", Destroys: true, Type: "", Dir: "in", Len: ""},
 				},
 			},
 			{Name: "IoSubmit", C: "int io_submit(aio_context_t ctx_id, long nr, struct iocb **iocbpp)", Syscall: "io_submit", Blocks: "always", Cloexec: "", Man: "io_submit(2)", ManURL: "https://man7.org/linux/man-pages/man2/io_submit.2.html",
@@ -102,7 +102,7 @@ func Description() desc.Package {
 			},
 		},
 		Resources: []desc.Resource{
-			{Name: "aio_context", Kind: "resource", Producers: []string{"IoSetup.ctx"}, Consumers: []string{"IoDestroy.ctx", "IoSubmit.ctx", "IoCancel.ctx", "IoGetevents.ctx", "IoPgetevents.ctx"}},
+			{Name: "aio_context", Kind: "resource", Producers: []string{"IoSetup.ctx"}, Consumers: []string{"IoDestroy.ctx", "IoSubmit.ctx", "IoCancel.ctx", "IoGetevents.ctx", "IoPgetevents.ctx"}, Destructors: []string{"IoDestroy.ctx"}},
 			{Name: "any", Kind: "fd", Consumers: []string{"Iocb.Fildes"}},
 			{Name: "eventfd", Kind: "fd", Consumers: []string{"Iocb.Resfd"}},
 		},

@@ -41,6 +41,8 @@ type Resource struct {
 	Kind      string   `json:"kind"` // "fd" or "resource"
 	Producers []string `json:"producers,omitempty"`
 	Consumers []string `json:"consumers,omitempty"`
+	// Destructors are the consumers that free it ("IoDestroy.ctx").
+	Destructors []string `json:"destructors,omitempty"`
 }
 
 // Struct is the layout of a struct: its Go type's size and alignment, and
@@ -81,6 +83,10 @@ type Field struct {
 	Of       string  `json:"of,omitempty"`
 	Unit     string  `json:"unit,omitempty"`
 	Range    []int64 `json:"range,omitempty"`
+	// Halves: a 32-bit view stored as two 16-bit halves, the low half
+	// first in memory on every target (io_uring's poll32_events, which a
+	// big-endian kernel reads with its halves swapped).
+	Halves bool `json:"halves,omitempty"`
 	// ByTarget holds the offsets, sizes and Go types that differ on some
 	// targets (JSON only).
 	ByTarget map[string]Extent `json:"by_target,omitempty"`
@@ -99,7 +105,9 @@ type Extent struct {
 type Setter struct {
 	Name   string `json:"name"`   // the Go method
 	Struct string `json:"struct"` // its receiver's type
-	Sets   []Set  `json:"sets"`   // in order
+	// Sets are the assignments in order. The method's parameters are the
+	// Params of its Sets, in this order.
+	Sets []Set `json:"sets"`
 }
 
 // Set is one field a Setter sets, by the field's Go name or the name of a
@@ -236,6 +244,10 @@ type Arg struct {
 	// Len is how the slice's length reaches the kernel: "count" (element
 	// count) or "bytes" (byte length).
 	Len string `json:"len,omitempty"`
+	// Destroys: the call frees the resource this parameter takes, which
+	// no call may take afterwards (io_destroy's aio context). A descriptor
+	// is freed by close(2), which no description lists.
+	Destroys bool `json:"destroys,omitempty"`
 }
 
 // Bits returns the int64 with the bits of v: how a Value holds a constant

@@ -130,7 +130,7 @@ func (m *Model) describeStruct(st *Struct) desc.Struct {
 	}
 	for _, v := range st.Views {
 		df := m.fieldKind(st, v.Name, v.Type)
-		df.Offset, df.Size, df.View = v.Offset, v.Size, true
+		df.Offset, df.Size, df.View, df.Halves = v.Offset, v.Size, true, v.Halves
 		ds.Fields = append(ds.Fields, df)
 	}
 	return ds
@@ -169,6 +169,12 @@ func resources(d *desc.Package) []desc.Resource {
 		for _, a := range c.Results {
 			add(a, c.Name+"."+a.Name, true)
 		}
+		for _, a := range c.Args {
+			if a.Destroys {
+				r := at(a.Resource, "resource")
+				r.Destructors = append(r.Destructors, c.Name+"."+a.Name)
+			}
+		}
 		if c.Switch != nil {
 			for _, k := range c.Switch.Cases {
 				add(desc.Arg{Resource: k.Makes}, c.Name+"("+k.Value+")", true)
@@ -204,6 +210,9 @@ func (m *Model) structDescGo(st *Struct, i int) string {
 		var place string
 		if f.View {
 			place = fmt.Sprintf("Offset: %d, Size: %d, View: true", f.Offset, f.Size)
+			if f.Halves {
+				place += ", Halves: true"
+			}
 		} else {
 			if e, ok := f.ByTarget[m.Targets[i].String()]; ok && e.GoType != "" {
 				typ = e.GoType
@@ -264,7 +273,7 @@ func (m *Model) describeCall(c *Call) desc.Call {
 		}
 	}
 	arg := func(p *Param, dir string) desc.Arg {
-		a := desc.Arg{Name: p.Name, GoType: p.Type, Dir: dir, FD: p.FD, Resource: p.Resource}
+		a := desc.Arg{Name: p.Name, GoType: p.Type, Dir: dir, FD: p.FD, Resource: p.Resource, Destroys: p.Destroys}
 		switch {
 		case a.FD != "":
 			a.Kind = "fd"
@@ -378,6 +387,9 @@ func descGo(d *desc.Package, jsonName string) string {
 				if a.Resource != "" {
 					resource = fmt.Sprintf(", Resource: %q", a.Resource)
 				}
+				if a.Destroys {
+					resource += ", Destroys: true"
+				}
 				fmt.Fprintf(&b, "{Name: %q, GoType: %q, Kind: %q, FD: %q%s, Type: %q, Dir: %q, Len: %q},\n",
 					a.Name, a.GoType, a.Kind, a.FD, resource, a.Type, a.Dir, a.Len)
 			}
@@ -395,6 +407,9 @@ func descGo(d *desc.Package, jsonName string) string {
 			}
 			if len(r.Consumers) > 0 {
 				fmt.Fprintf(&b, ", Consumers: []string{%s}", quoteAll(r.Consumers))
+			}
+			if len(r.Destructors) > 0 {
+				fmt.Fprintf(&b, ", Destructors: []string{%s}", quoteAll(r.Destructors))
 			}
 			b.WriteString("},\n")
 		}

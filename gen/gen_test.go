@@ -299,6 +299,7 @@ func TestSpecErrors(t *testing.T) {
 		{"comment on a case line", sys + "type Op int32 enum\n\tdoc Op.\n\tA 1\n" + "call R\n\tgo (op Op, arg unsafe.Pointer, n uint32) ()\n\tsys read(op, arg, n)\n\tswitch op arg n\n\tcase A nil 0 # none\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:15: a case line takes no # comment"},
 		{"libc of an unknown kind", "libc l.so stdcall\n", "t.spec:6: want: libc PATH [sysvicall6]"},
 		{"minlen of a non-slice", sys + "call R\n\tgo (a []int32, b int) ()\n\tminlen a b\n\tsys read(a, b)\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:10: minlen a b: want two slice parameters"},
+		{"destroys a plain parameter", sys + "call R\n\tgo (a int) ()\n\tdestroys a\n\tsys read(a)\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:10: destroys a names no resource parameter"},
 		{"minlen of one slice", sys + "call R\n\tgo (a []int32) ()\n\tminlen a a\n\tsys read(a)\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:10: minlen a a: want two slice parameters"},
 		{"forklock with words", sys + "call R\n\tgo () (fd int)\n\tfd fd:x\n\tsys read()\n\tforklock yes\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:12: call R: forklock takes no words"},
 		{"setter field twice", st + "setter S P\n\tdoc P.\n\tA = 1\n\tA = 2\n", "t.spec:16: setter P: A assigned twice"},

@@ -76,6 +76,7 @@ type Param struct {
 	Name, Type string
 	FD         string // the kind of descriptor it takes or makes, if any
 	Resource   string // the kernel object other than a descriptor it takes or makes (an aio context)
+	Destroys   bool   // the call frees the Resource it takes
 	Out        bool   // the kernel writes what it points to
 	InOut      bool   // the kernel reads what it points to, then writes it
 	Filled     bool   // a result the kernel fills through a pointer
@@ -141,7 +142,7 @@ type Ret struct {
 // here, and the emitters work from the result (a test counts the calls).
 var parseExpr = parser.ParseExpr
 
-var callAttrs = []string{"c", "go", "sys", "block", "ret", "cloexec", "forklock", "minlen", "man", "fd", "resource", "out", "inout", "switch", "case", "dll", "fail", "failclear", "doc"}
+var callAttrs = []string{"c", "go", "sys", "block", "ret", "cloexec", "forklock", "minlen", "man", "fd", "resource", "destroys", "out", "inout", "switch", "case", "dll", "fail", "failclear", "doc"}
 
 func (b *builder) call(n *Node) error {
 	if err := b.blockHead(n, "call NAME"); err != nil {
@@ -338,7 +339,8 @@ func (c *Call) param(name string) *Param {
 func (c *Call) isParam(p *Param) bool { return slices.Contains(c.Params, p) }
 
 // fds parses the fd and resource lines: NAME:KIND, the descriptors and the
-// other kernel objects (an aio context) that parameters take and results make.
+// other kernel objects (an aio context) that parameters take and results
+// make; and the destroys line: the resource parameters the call frees.
 func (b *builder) fds(c *Call, attrs map[string]*Node) error {
 	for _, kw := range []string{"fd", "resource"} {
 		a := attrs[kw]
@@ -358,6 +360,15 @@ func (b *builder) fds(c *Call, attrs map[string]*Node) error {
 			default:
 				p.Resource = kind
 			}
+		}
+	}
+	if a := attrs["destroys"]; a != nil {
+		for _, name := range a.Words[1:] {
+			p := c.param(name)
+			if p == nil || !c.isParam(p) || p.Resource == "" || p.Destroys {
+				return a.Pos.errorf("destroys %s names no resource parameter, or one named already", name)
+			}
+			p.Destroys = true
 		}
 	}
 	return nil

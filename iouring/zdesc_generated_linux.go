@@ -1212,7 +1212,7 @@ func descStructSqe() desc.Struct {
 		{Name: "PollFlags", GoType: "PollFlags", Offset: 24, Size: 4, View: true, Kind: "flags", Type: "PollFlags"},
 		{Name: "RWFlags", GoType: "RWFlags", Offset: 28, Size: 4, View: true, Kind: "flags", Type: "RWFlags"},
 		{Name: "FsyncFlags", GoType: "FsyncFlags", Offset: 28, Size: 4, View: true, Kind: "flags", Type: "FsyncFlags"},
-		{Name: "Poll32Events", GoType: "PollMask", Offset: 28, Size: 4, View: true, Kind: "flags", Type: "PollMask"},
+		{Name: "Poll32Events", GoType: "PollMask", Offset: 28, Size: 4, View: true, Halves: true, Kind: "flags", Type: "PollMask"},
 		{Name: "SyncRangeFlags", GoType: "uint32", Offset: 28, Size: 4, View: true, Kind: "int"},
 		{Name: "MsgFlags", GoType: "uint32", Offset: 28, Size: 4, View: true, Kind: "int"},
 		{Name: "TimeoutFlags", GoType: "TimeoutFlags", Offset: 28, Size: 4, View: true, Kind: "flags", Type: "TimeoutFlags"},
