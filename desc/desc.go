@@ -34,8 +34,11 @@ type Package struct {
 // Resource is a descriptor kind ("epoll", "io_uring") or another kernel
 // object (an aio context): the call results that make it and the call
 // parameters and struct fields that take it, as "Call.name" and
-// "Struct.Field". A descriptor kind "any" has no producer: any open
-// descriptor will do.
+// "Struct.Field"; setters of requests that make one are producers too, as
+// "Struct.Setter" (the completion's res) or "Struct.Setter.Field". The
+// descriptor kind "any" takes any open descriptor. Names are shared by
+// every package: aio's Iocb.Resfd takes the "eventfd" that epoll's
+// Eventfd makes.
 type Resource struct {
 	Name      string   `json:"name"`
 	Kind      string   `json:"kind"` // "fd" or "resource"
@@ -106,8 +109,16 @@ type Setter struct {
 	Name   string `json:"name"`   // the Go method
 	Struct string `json:"struct"` // its receiver's type
 	// Sets are the assignments in order. The method's parameters are the
-	// Params of its Sets, in this order.
+	// Params of its Sets, in this order. Fields no Set names stay zero;
+	// a caller may set them afterwards, as their kinds in Package.Structs
+	// say (an SQE's Flags, Ioprio, Personality...).
 	Sets []Set `json:"sets"`
+	// Makes is what the request makes: "fd", a descriptor (its
+	// completion's res, unless the request installs it in the fixed file
+	// table instead), or a resource that field MakesField names
+	// (IORING_OP_PROVIDE_BUFFERS: a buffer group, in BufGroup).
+	Makes      string `json:"makes,omitempty"`
+	MakesField string `json:"makes_field,omitempty"`
 }
 
 // Set is one field a Setter sets, by the field's Go name or the name of a
@@ -219,6 +230,10 @@ type Case struct {
 	// argument names it); Takes the one it takes.
 	Makes string `json:"makes,omitempty"`
 	Takes string `json:"takes,omitempty"`
+	// ElemFD: the integers Arg points to are descriptors of this kind
+	// ("any" for any open one), such as the files IORING_REGISTER_FILES
+	// registers.
+	ElemFD string `json:"elem_fd,omitempty"`
 }
 
 // Arg is one parameter or result of a Call.
@@ -226,8 +241,10 @@ type Arg struct {
 	Name   string `json:"name"`
 	GoType string `json:"go_type"`
 	// Kind is one of: "fd" (a descriptor or handle), "resource", "flags", "enum", "int"
-	// (a plain integer), "bool", "pointer" (to a struct), "slice" (of structs).
-	Kind string `json:"kind"`
+	// (a plain integer), "range" (an integer from Range[0] to Range[1]),
+	// "bool", "pointer" (to a struct), "slice" (of structs).
+	Kind  string  `json:"kind"`
+	Range []int64 `json:"range,omitempty"`
 	// FD is the kind of descriptor (on Windows, handle) an "fd" argument
 	// takes or a result makes: "epoll", "eventfd", "timerfd", "signalfd",
 	// "kqueue", "iocp", "timer", "waitpacket", "eventport", or "any".

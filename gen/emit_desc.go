@@ -43,9 +43,8 @@ func (m *Model) describe() *desc.Package {
 	for _, st := range m.Structs {
 		d.Structs = append(d.Structs, m.describeStruct(st))
 	}
-	d.Resources = resources(d)
 	for _, st := range m.Setters {
-		ds := desc.Setter{Name: st.Name, Struct: st.Struct.Name}
+		ds := desc.Setter{Name: st.Name, Struct: st.Struct.Name, Makes: st.Makes, MakesField: st.MakesField}
 		for _, a := range st.Sets {
 			set := desc.Set{Field: a.Field, Value: a.Text, Or: a.Or, Len: a.Len}
 			if a.Param != nil {
@@ -56,6 +55,7 @@ func (m *Model) describe() *desc.Package {
 		}
 		d.Setters = append(d.Setters, ds)
 	}
+	d.Resources = resources(d)
 	return d
 }
 
@@ -75,8 +75,11 @@ func (m *Model) fieldKind(st *Struct, name, typ string) desc.Field {
 	}
 	if k := st.Kinds[name]; k != nil {
 		f.Kind, f.Resource, f.Of, f.Unit = k.Kind, k.Resource, k.Of, k.Unit
-		if k.Kind == "pointer" {
+		switch k.Kind {
+		case "pointer":
 			f.Dir, f.Type = k.Dir, k.Type
+		case "flags", "enum":
+			f.Type = k.Type
 		}
 		if k.Kind == "range" {
 			f.Range = []int64{k.Min, k.Max}
@@ -178,11 +181,21 @@ func resources(d *desc.Package) []desc.Resource {
 		if c.Switch != nil {
 			for _, k := range c.Switch.Cases {
 				add(desc.Arg{Resource: k.Makes}, c.Name+"("+k.Value+")", true)
-				add(desc.Arg{Resource: k.Takes}, c.Name+"("+k.Value+")", false)
+				add(desc.Arg{Resource: k.Takes, FD: k.ElemFD}, c.Name+"("+k.Value+")", false)
 			}
 		}
 		for _, a := range c.Args {
 			add(a, c.Name+"."+a.Name, false)
+		}
+	}
+	for _, s := range d.Setters {
+		switch {
+		case s.Makes == "fd": // a descriptor of no kind the package names
+			r := at("any", "fd")
+			r.Producers = append(r.Producers, s.Struct+"."+s.Name)
+		case s.Makes != "":
+			r := at(s.Makes, "resource")
+			r.Producers = append(r.Producers, s.Struct+"."+s.Name+"."+s.MakesField)
 		}
 	}
 	for _, st := range d.Structs {
@@ -255,7 +268,7 @@ func (m *Model) describeCall(c *Call) desc.Call {
 		dc.Switch = &desc.Switch{Selector: sw.Selector.Name, Arg: sw.Arg.Name, Count: sw.Count.Name, Flags: sw.Flags}
 		for _, k := range sw.Cases {
 			dc.Switch.Cases = append(dc.Switch.Cases, desc.Case{Value: k.Value, ArgType: k.ArgType, Count: k.Count,
-				Dir: k.Dir, Makes: k.Makes, Takes: k.Takes})
+				Dir: k.Dir, Makes: k.Makes, Takes: k.Takes, ElemFD: k.ElemFD})
 		}
 	}
 	if c.Block.Kind == "unless" {
@@ -287,6 +300,8 @@ func (m *Model) describeCall(c *Call) desc.Call {
 			a.Kind = "bool"
 		case m.typeNamed(p.Type) != nil:
 			a.Kind, a.Type = m.typeNamed(p.Type).Kind(), p.Type
+		case p.Range != nil:
+			a.Kind, a.Range = "range", p.Range
 		default:
 			a.Kind = "int"
 		}
@@ -366,8 +381,12 @@ func descGo(d *desc.Package, jsonName string) string {
 			}
 			b.WriteString(" Cases: []desc.Case{\n")
 			for _, k := range sw.Cases {
-				fmt.Fprintf(&b, "{Value: %q, ArgType: %q, Count: %q, Dir: %q, Makes: %q, Takes: %q},\n",
-					k.Value, k.ArgType, k.Count, k.Dir, k.Makes, k.Takes)
+				elem := ""
+				if k.ElemFD != "" {
+					elem = fmt.Sprintf(", ElemFD: %q", k.ElemFD)
+				}
+				fmt.Fprintf(&b, "{Value: %q, ArgType: %q, Count: %q, Dir: %q, Makes: %q, Takes: %q%s},\n",
+					k.Value, k.ArgType, k.Count, k.Dir, k.Makes, k.Takes, elem)
 			}
 			b.WriteString("}},\n")
 		}
@@ -389,6 +408,9 @@ func descGo(d *desc.Package, jsonName string) string {
 				}
 				if a.Destroys {
 					resource += ", Destroys: true"
+				}
+				if a.Range != nil {
+					resource += fmt.Sprintf(", Range: []int64{%d, %d}", a.Range[0], a.Range[1])
 				}
 				fmt.Fprintf(&b, "{Name: %q, GoType: %q, Kind: %q, FD: %q%s, Type: %q, Dir: %q, Len: %q},\n",
 					a.Name, a.GoType, a.Kind, a.FD, resource, a.Type, a.Dir, a.Len)
@@ -425,7 +447,11 @@ func descGo(d *desc.Package, jsonName string) string {
 	if len(d.Setters) > 0 {
 		b.WriteString("Setters: []desc.Setter{\n")
 		for _, st := range d.Setters {
-			fmt.Fprintf(&b, "{Name: %q, Struct: %q, Sets: []desc.Set{\n", st.Name, st.Struct)
+			fmt.Fprintf(&b, "{Name: %q, Struct: %q, ", st.Name, st.Struct)
+			if st.Makes != "" {
+				fmt.Fprintf(&b, "Makes: %q, MakesField: %q, ", st.Makes, st.MakesField)
+			}
+			b.WriteString("Sets: []desc.Set{\n")
 			for _, a := range st.Sets {
 				fmt.Fprintf(&b, "{Field: %q, Kind: %q, Param: %q, GoType: %q, Value: %q, Or: %q, Len: %q},\n",
 					a.Field, a.Kind, a.Param, a.GoType, a.Value, a.Or, a.Len)

@@ -101,10 +101,10 @@ type Struct struct {
 // descriptor or other kernel resource, an address, the length of another
 // field, a value that must be zero, or a bounded number.
 type FieldKind struct {
-	Kind     string // "fd", "resource", "pointer", "len", "zero" or "range"
+	Kind     string // "fd", "resource", "pointer", "len", "zero", "range", "flags" or "enum"
 	Resource string // fd: the descriptor's kind ("any" for any); resource: its name
 	Dir      string // pointer: "in", "out" or "inout", as the kernel uses the memory
-	Type     string // pointer: what it points to, if one type
+	Type     string // pointer: what it points to, if one type; flags, enum: the spec type of its values
 	Of       string // len: the field whose length it is
 	Unit     string // len: "count" (elements) or "bytes"
 	Min, Max int64  // range: the values the kernel accepts

@@ -69,18 +69,22 @@ type Case struct {
 	Dir   string // how the kernel uses the memory: "in", "out", "inout"; "" for nil
 	Makes string // the resource the call makes (its result, or what the argument names)
 	Takes string // the resource the call takes
+	// ElemFD: the integers the argument points to are descriptors of this
+	// kind ("any" for any).
+	ElemFD string
 }
 
 // Param is a Go parameter or result.
 type Param struct {
 	Name, Type string
-	FD         string // the kind of descriptor it takes or makes, if any
-	Resource   string // the kernel object other than a descriptor it takes or makes (an aio context)
-	Destroys   bool   // the call frees the Resource it takes
-	Out        bool   // the kernel writes what it points to
-	InOut      bool   // the kernel reads what it points to, then writes it
-	Filled     bool   // a result the kernel fills through a pointer
-	CInt       bool   // a Go int the kernel reads as a C int: range-checked
+	FD         string  // the kind of descriptor it takes or makes, if any
+	Resource   string  // the kernel object other than a descriptor it takes or makes (an aio context)
+	Destroys   bool    // the call frees the Resource it takes
+	Range      []int64 // for the description: the values the kernel accepts, [lo, hi]
+	Out        bool    // the kernel writes what it points to
+	InOut      bool    // the kernel reads what it points to, then writes it
+	Filled     bool    // a result the kernel fills through a pointer
+	CInt       bool    // a Go int the kernel reads as a C int: range-checked
 }
 
 func (p *Param) slice() bool   { return strings.HasPrefix(p.Type, "[]") }
@@ -142,7 +146,7 @@ type Ret struct {
 // here, and the emitters work from the result (a test counts the calls).
 var parseExpr = parser.ParseExpr
 
-var callAttrs = []string{"c", "go", "sys", "block", "ret", "cloexec", "forklock", "minlen", "man", "fd", "resource", "destroys", "out", "inout", "switch", "case", "dll", "fail", "failclear", "doc"}
+var callAttrs = []string{"c", "go", "sys", "block", "ret", "cloexec", "forklock", "minlen", "man", "fd", "resource", "destroys", "range", "out", "inout", "switch", "case", "dll", "fail", "failclear", "doc"}
 
 func (b *builder) call(n *Node) error {
 	if err := b.blockHead(n, "call NAME"); err != nil {
@@ -238,7 +242,7 @@ func (b *builder) switchCases(c *Call, sw *Node, cases []*Node) error {
 	for _, cn := range cases {
 		cw := cn.Words[1:]
 		if len(cw) < 3 {
-			return cn.Pos.errorf("want: case CONST TYPE COUNT [in|out|inout] [makes RES] [takes RES]")
+			return cn.Pos.errorf("want: case CONST TYPE COUNT [in|out|inout] [makes RES] [takes RES] [elem fd:KIND]")
 		}
 		if err := noComment(cn); err != nil {
 			return err
@@ -262,11 +266,19 @@ func (b *builder) switchCases(c *Call, sw *Node, cases []*Node) error {
 		if (k.Dir == "") != (k.ArgType == "nil") {
 			return cn.Pos.errorf("case %s: a direction for memory, none for nil", k.Value)
 		}
-		for len(rest) >= 2 && (rest[0] == "makes" || rest[0] == "takes") {
-			if rest[0] == "makes" {
+		for len(rest) >= 2 && (rest[0] == "makes" || rest[0] == "takes" || rest[0] == "elem") {
+			switch rest[0] {
+			case "makes":
 				k.Makes = rest[1]
-			} else {
+			case "takes":
 				k.Takes = rest[1]
+			default:
+				kind, ok := strings.CutPrefix(rest[1], "fd:")
+				elem := strings.TrimLeft(k.ArgType, "*[]")
+				if !ok || kind == "" || (elem != "int32" && elem != "uint32") {
+					return cn.Pos.errorf("case %s: elem %s: want elem fd:KIND, for an int32 or uint32 argument", k.Value, rest[1])
+				}
+				k.ElemFD = kind
 			}
 			rest = rest[2:]
 		}
@@ -391,8 +403,24 @@ func (b *builder) outs(c *Call, attrs map[string]*Node) error {
 	return nil
 }
 
-// minLen parses minlen A B: slice A needs at least len(B) elements.
+// minLen parses minlen A B: slice A needs at least len(B) elements; and
+// range NAME LO HI...: the values an integer parameter may take.
 func (b *builder) minLen(c *Call, attrs map[string]*Node) error {
+	if a := attrs["range"]; a != nil {
+		w := a.Words[1:]
+		if len(w) == 0 || len(w)%3 != 0 {
+			return a.Pos.errorf("want: range PARAM LO HI...")
+		}
+		for ; len(w) > 0; w = w[3:] {
+			p := c.param(w[0])
+			lo, err1 := parseInt(w[1])
+			hi, err2 := parseInt(w[2])
+			if p == nil || !c.isParam(p) || p.slice() || p.pointer() || p.FD != "" || p.Resource != "" || p.Range != nil || err1 != nil || err2 != nil || lo > hi {
+				return a.Pos.errorf("range %s %s %s: want an integer parameter named once, and LO <= HI", w[0], w[1], w[2])
+			}
+			p.Range = []int64{lo, hi}
+		}
+	}
 	a := attrs["minlen"]
 	if a == nil {
 		return nil

@@ -200,8 +200,17 @@ func (b *builder) structKind(st *Struct, c *Node) error {
 			return bad("integers LO <= HI")
 		}
 		k.Min, k.Max = lo, hi
+	case "flags", "enum":
+		t := (*Type)(nil)
+		if len(args) == 1 {
+			t = b.m.typeNamed(args[0])
+		}
+		if t == nil || t.Kind() != kind || !slices.Contains(predeclared, typ) {
+			return bad("a " + kind + " type of the spec, on a field of a Go integer type")
+		}
+		k.Type = args[0]
 	default:
-		return c.Pos.errorf("kind %s: unknown kind %q (fd, resource, pointer, len, zero or range)", name, kind)
+		return c.Pos.errorf("kind %s: unknown kind %q (fd, resource, pointer, len, zero, range, flags or enum)", name, kind)
 	}
 	if st.Kinds == nil {
 		st.Kinds = map[string]*FieldKind{}

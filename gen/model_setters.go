@@ -44,6 +44,10 @@ type Setter struct {
 	Doc    []string
 	Params []*Param
 	Sets   []Set
+	// Makes is the resource the request makes, for the description:
+	// "fd" (a descriptor, its completion's res) or a resource that field
+	// MakesField names (IORING_OP_PROVIDE_BUFFERS's buffer group).
+	Makes, MakesField string
 }
 
 // SetKind is how a setter assigns one field or view.
@@ -168,6 +172,9 @@ func (m *Model) memberPath(st *Struct, path string) (string, *View) {
 //		FIELD PARAM TYPE | CONST a parameter with a constant always ORed in
 //		FIELD PARAM []T LENFIELD a slice: its address, and its length in LENFIELD
 //		FIELD PARAM *T [LENFIELD] a pointer: the address it holds [and its pointee's size]
+//		makes RESOURCE [FIELD]    for the description: the request makes a
+//		                          descriptor ("fd", its completion's res) or
+//		                          the resource that FIELD names
 //
 // A FIELD (and a LENFIELD) may be a path through struct-typed fields:
 // Sqe.Opcode sets the Opcode of the struct's field Sqe.
@@ -206,6 +213,19 @@ func (b *builder) setter(n *Node) error {
 		}
 		if err := noComment(c); err != nil {
 			return err
+		}
+		if w[0] == "makes" {
+			if len(w) < 2 || len(w) > 3 || s.Makes != "" {
+				return c.Pos.errorf("setter %s: want one makes RESOURCE [FIELD]", s.Name)
+			}
+			s.Makes = w[1]
+			if len(w) == 3 {
+				if typ, _ := b.m.memberPath(st, w[2]); typ == "" {
+					return c.Pos.errorf("setter %s: makes %s %s: not a field or view of %s", s.Name, w[1], w[2], st.Name)
+				}
+				s.MakesField = w[2]
+			}
+			continue
 		}
 		typ, view := b.m.memberPath(st, w[0])
 		if typ == "" {

@@ -16,6 +16,26 @@ const (
 	POLLWRBAND PollMask = 0x200
 )
 
+// Values of OpenFlags.
+const (
+	O_CREAT     OpenFlags = 0x40
+	O_EXCL      OpenFlags = 0x80
+	O_NOCTTY    OpenFlags = 0x100
+	O_APPEND    OpenFlags = 0x400
+	O_NONBLOCK  OpenFlags = 0x800
+	O_DSYNC     OpenFlags = 0x1000
+	O_ASYNC     OpenFlags = 0x2000 // FASYNC
+	O_DIRECT    OpenFlags = 0x4000
+	O_LARGEFILE OpenFlags = 0x8000
+	O_DIRECTORY OpenFlags = 0x10000
+	O_NOFOLLOW  OpenFlags = 0x20000
+)
+
+// Values of SockFlags.
+const (
+	SOCK_NONBLOCK SockFlags = 0x800 // O_NONBLOCK
+)
+
 // Sigset is the kernel's signal set (asm/signal.h): 8 bytes, 16 on mips,
 // not the C library's 128. It has epoll.Sigset's layout: convert a
 // pointer to one into a pointer to the other.

@@ -591,6 +591,181 @@ var spliceFlagsNames = []Named[SpliceFlags]{
 	{"SPLICE_F_FD_IN_FIXED", SPLICE_F_FD_IN_FIXED},
 }
 
+// MsgFlags are the flags of IORING_OP_SEND, RECV, SENDMSG, RECVMSG
+// and their zero-copy forms: send(2)'s and recv(2)'s MSG_* flags.
+type MsgFlags uint32
+
+// String returns the C names of the bits set in v, joined by "|", followed
+// by any bits without a name in hex; "0" if none is set.
+func (v MsgFlags) String() string { return named.FormatFlags(v, msgFlagsNames) }
+
+// MsgFlagsValues returns every named value of MsgFlags, in spec order.
+func MsgFlagsValues() []Named[MsgFlags] { return slices.Clone(msgFlagsNames) }
+
+var msgFlagsNames = []Named[MsgFlags]{
+	{"MSG_OOB", MSG_OOB},
+	{"MSG_PEEK", MSG_PEEK},
+	{"MSG_DONTROUTE", MSG_DONTROUTE},
+	{"MSG_CTRUNC", MSG_CTRUNC},
+	{"MSG_TRUNC", MSG_TRUNC},
+	{"MSG_DONTWAIT", MSG_DONTWAIT},
+	{"MSG_EOR", MSG_EOR},
+	{"MSG_WAITALL", MSG_WAITALL},
+	{"MSG_FIN", MSG_FIN},
+	{"MSG_SYN", MSG_SYN},
+	{"MSG_CONFIRM", MSG_CONFIRM},
+	{"MSG_RST", MSG_RST},
+	{"MSG_ERRQUEUE", MSG_ERRQUEUE},
+	{"MSG_NOSIGNAL", MSG_NOSIGNAL},
+	{"MSG_MORE", MSG_MORE},
+	{"MSG_WAITFORONE", MSG_WAITFORONE},
+	{"MSG_BATCH", MSG_BATCH},
+	{"MSG_SOCK_DEVMEM", MSG_SOCK_DEVMEM},
+	{"MSG_ZEROCOPY", MSG_ZEROCOPY},
+	{"MSG_FASTOPEN", MSG_FASTOPEN},
+	{"MSG_CMSG_CLOEXEC", MSG_CMSG_CLOEXEC},
+}
+
+// OpenFlags are open(2)'s flags, of IORING_OP_OPENAT, OPENAT2 (in
+// unix.OpenHow) and PIPE (O_CLOEXEC, O_NONBLOCK, O_DIRECT). O_RDONLY
+// is 0; O_SYNC is O_DSYNC with 0x100000 (__O_SYNC), and O_TMPFILE is
+// O_DIRECTORY with 0x400000 (__O_TMPFILE).
+type OpenFlags uint32
+
+// String returns the C names of the bits set in v, joined by "|", followed
+// by any bits without a name in hex; "0" if none is set.
+func (v OpenFlags) String() string { return named.FormatFlags(v, openFlagsNames) }
+
+// OpenFlagsValues returns every named value of OpenFlags, in spec order.
+func OpenFlagsValues() []Named[OpenFlags] { return slices.Clone(openFlagsNames) }
+
+var openFlagsNames = []Named[OpenFlags]{
+	{"O_WRONLY", O_WRONLY},
+	{"O_RDWR", O_RDWR},
+	{"O_CREAT", O_CREAT},
+	{"O_EXCL", O_EXCL},
+	{"O_NOCTTY", O_NOCTTY},
+	{"O_TRUNC", O_TRUNC},
+	{"O_APPEND", O_APPEND},
+	{"O_NONBLOCK", O_NONBLOCK},
+	{"O_DSYNC", O_DSYNC},
+	{"O_ASYNC", O_ASYNC},
+	{"O_DIRECT", O_DIRECT},
+	{"O_LARGEFILE", O_LARGEFILE},
+	{"O_DIRECTORY", O_DIRECTORY},
+	{"O_NOFOLLOW", O_NOFOLLOW},
+	{"O_NOATIME", O_NOATIME},
+	{"O_CLOEXEC", O_CLOEXEC},
+	{"O_PATH", O_PATH},
+}
+
+// SockFlags are accept4(2)'s flags, of IORING_OP_ACCEPT.
+type SockFlags uint32
+
+// String returns the C names of the bits set in v, joined by "|", followed
+// by any bits without a name in hex; "0" if none is set.
+func (v SockFlags) String() string { return named.FormatFlags(v, sockFlagsNames) }
+
+// SockFlagsValues returns every named value of SockFlags, in spec order.
+func SockFlagsValues() []Named[SockFlags] { return slices.Clone(sockFlagsNames) }
+
+var sockFlagsNames = []Named[SockFlags]{
+	{"SOCK_NONBLOCK", SOCK_NONBLOCK},
+	{"SOCK_CLOEXEC", SOCK_CLOEXEC},
+}
+
+// AtFlags are the AT_* flags of IORING_OP_STATX, UNLINKAT and LINKAT
+// (statx(2), unlinkat(2), linkat(2)).
+type AtFlags uint32
+
+// String returns the C names of the bits set in v, joined by "|", followed
+// by any bits without a name in hex; "0" if none is set.
+func (v AtFlags) String() string { return named.FormatFlags(v, atFlagsNames) }
+
+// AtFlagsValues returns every named value of AtFlags, in spec order.
+func AtFlagsValues() []Named[AtFlags] { return slices.Clone(atFlagsNames) }
+
+var atFlagsNames = []Named[AtFlags]{
+	{"AT_SYMLINK_NOFOLLOW", AT_SYMLINK_NOFOLLOW},
+	{"AT_REMOVEDIR", AT_REMOVEDIR},
+	{"AT_SYMLINK_FOLLOW", AT_SYMLINK_FOLLOW},
+	{"AT_NO_AUTOMOUNT", AT_NO_AUTOMOUNT},
+	{"AT_EMPTY_PATH", AT_EMPTY_PATH},
+	{"AT_STATX_FORCE_SYNC", AT_STATX_FORCE_SYNC},
+	{"AT_STATX_DONT_SYNC", AT_STATX_DONT_SYNC},
+}
+
+// RenameFlags are renameat2(2)'s flags, of IORING_OP_RENAMEAT.
+type RenameFlags uint32
+
+// String returns the C names of the bits set in v, joined by "|", followed
+// by any bits without a name in hex; "0" if none is set.
+func (v RenameFlags) String() string { return named.FormatFlags(v, renameFlagsNames) }
+
+// RenameFlagsValues returns every named value of RenameFlags, in spec order.
+func RenameFlagsValues() []Named[RenameFlags] { return slices.Clone(renameFlagsNames) }
+
+var renameFlagsNames = []Named[RenameFlags]{
+	{"RENAME_NOREPLACE", RENAME_NOREPLACE},
+	{"RENAME_EXCHANGE", RENAME_EXCHANGE},
+	{"RENAME_WHITEOUT", RENAME_WHITEOUT},
+}
+
+// XattrFlags are setxattr(2)'s flags, of IORING_OP_SETXATTR and FSETXATTR.
+type XattrFlags uint32
+
+// String returns the C names of the bits set in v, joined by "|", followed
+// by any bits without a name in hex; "0" if none is set.
+func (v XattrFlags) String() string { return named.FormatFlags(v, xattrFlagsNames) }
+
+// XattrFlagsValues returns every named value of XattrFlags, in spec order.
+func XattrFlagsValues() []Named[XattrFlags] { return slices.Clone(xattrFlagsNames) }
+
+var xattrFlagsNames = []Named[XattrFlags]{
+	{"XATTR_CREATE", XATTR_CREATE},
+	{"XATTR_REPLACE", XATTR_REPLACE},
+}
+
+// WaitFlags are waitid(2)'s options, of IORING_OP_WAITID.
+type WaitFlags uint32
+
+// String returns the C names of the bits set in v, joined by "|", followed
+// by any bits without a name in hex; "0" if none is set.
+func (v WaitFlags) String() string { return named.FormatFlags(v, waitFlagsNames) }
+
+// WaitFlagsValues returns every named value of WaitFlags, in spec order.
+func WaitFlagsValues() []Named[WaitFlags] { return slices.Clone(waitFlagsNames) }
+
+var waitFlagsNames = []Named[WaitFlags]{
+	{"WNOHANG", WNOHANG},
+	{"WSTOPPED", WSTOPPED},
+	{"WEXITED", WEXITED},
+	{"WCONTINUED", WCONTINUED},
+	{"WNOWAIT", WNOWAIT},
+	{"WNOTHREAD", WNOTHREAD},
+	{"WALL", WALL},
+	{"WCLONE", WCLONE},
+}
+
+// SyncFileRangeFlags are sync_file_range(2)'s flags, of
+// IORING_OP_SYNC_FILE_RANGE.
+type SyncFileRangeFlags uint32
+
+// String returns the C names of the bits set in v, joined by "|", followed
+// by any bits without a name in hex; "0" if none is set.
+func (v SyncFileRangeFlags) String() string { return named.FormatFlags(v, syncFileRangeFlagsNames) }
+
+// SyncFileRangeFlagsValues returns every named value of SyncFileRangeFlags, in spec order.
+func SyncFileRangeFlagsValues() []Named[SyncFileRangeFlags] {
+	return slices.Clone(syncFileRangeFlagsNames)
+}
+
+var syncFileRangeFlagsNames = []Named[SyncFileRangeFlags]{
+	{"SYNC_FILE_RANGE_WAIT_BEFORE", SYNC_FILE_RANGE_WAIT_BEFORE},
+	{"SYNC_FILE_RANGE_WRITE", SYNC_FILE_RANGE_WRITE},
+	{"SYNC_FILE_RANGE_WAIT_AFTER", SYNC_FILE_RANGE_WAIT_AFTER},
+}
+
 // RWFlags are the per-request flags of reads and writes, as preadv2(2)
 // takes them (RWF_*, linux/fs.h).
 type RWFlags uint32
@@ -1335,6 +1510,89 @@ const (
 	SPLICE_F_MORE        SpliceFlags = 0x4
 	SPLICE_F_GIFT        SpliceFlags = 0x8
 	SPLICE_F_FD_IN_FIXED SpliceFlags = 0x80000000 // the input descriptor is a registered file index
+)
+
+// Values of MsgFlags.
+const (
+	MSG_OOB          MsgFlags = 0x1
+	MSG_PEEK         MsgFlags = 0x2
+	MSG_DONTROUTE    MsgFlags = 0x4
+	MSG_CTRUNC       MsgFlags = 0x8
+	MSG_TRUNC        MsgFlags = 0x20
+	MSG_DONTWAIT     MsgFlags = 0x40
+	MSG_EOR          MsgFlags = 0x80
+	MSG_WAITALL      MsgFlags = 0x100
+	MSG_FIN          MsgFlags = 0x200
+	MSG_SYN          MsgFlags = 0x400
+	MSG_CONFIRM      MsgFlags = 0x800
+	MSG_RST          MsgFlags = 0x1000
+	MSG_ERRQUEUE     MsgFlags = 0x2000
+	MSG_NOSIGNAL     MsgFlags = 0x4000
+	MSG_MORE         MsgFlags = 0x8000
+	MSG_WAITFORONE   MsgFlags = 0x10000
+	MSG_BATCH        MsgFlags = 0x40000
+	MSG_SOCK_DEVMEM  MsgFlags = 0x2000000 // receive device memory as control messages (since Linux 6.12)
+	MSG_ZEROCOPY     MsgFlags = 0x4000000
+	MSG_FASTOPEN     MsgFlags = 0x20000000
+	MSG_CMSG_CLOEXEC MsgFlags = 0x40000000
+)
+
+// Values of OpenFlags.
+const (
+	O_WRONLY  OpenFlags = 0x1
+	O_RDWR    OpenFlags = 0x2
+	O_TRUNC   OpenFlags = 0x200
+	O_NOATIME OpenFlags = 0x40000
+	O_CLOEXEC OpenFlags = 0x80000
+	O_PATH    OpenFlags = 0x200000
+)
+
+// Values of SockFlags.
+const (
+	SOCK_CLOEXEC SockFlags = 0x80000 // O_CLOEXEC
+)
+
+// Values of AtFlags.
+const (
+	AT_SYMLINK_NOFOLLOW AtFlags = 0x100
+	AT_REMOVEDIR        AtFlags = 0x200
+	AT_SYMLINK_FOLLOW   AtFlags = 0x400
+	AT_NO_AUTOMOUNT     AtFlags = 0x800
+	AT_EMPTY_PATH       AtFlags = 0x1000
+	AT_STATX_FORCE_SYNC AtFlags = 0x2000
+	AT_STATX_DONT_SYNC  AtFlags = 0x4000
+)
+
+// Values of RenameFlags.
+const (
+	RENAME_NOREPLACE RenameFlags = 0x1
+	RENAME_EXCHANGE  RenameFlags = 0x2
+	RENAME_WHITEOUT  RenameFlags = 0x4
+)
+
+// Values of XattrFlags.
+const (
+	XATTR_CREATE  XattrFlags = 0x1
+	XATTR_REPLACE XattrFlags = 0x2
+)
+
+// Values of WaitFlags.
+const (
+	WNOHANG    WaitFlags = 0x1
+	WSTOPPED   WaitFlags = 0x2
+	WEXITED    WaitFlags = 0x4
+	WCONTINUED WaitFlags = 0x8
+	WNOWAIT    WaitFlags = 0x1000000
+	WNOTHREAD  WaitFlags = 0x20000000 // __WNOTHREAD
+	WALL       WaitFlags = 0x40000000 // __WALL
+	WCLONE     WaitFlags = 0x80000000 // __WCLONE
+)
+
+// Values of SyncFileRangeFlags.
+const (
+	SYNC_FILE_RANGE_WAIT_BEFORE SyncFileRangeFlags = 0x1
+	SYNC_FILE_RANGE_WRITE       SyncFileRangeFlags = 0x2
+	SYNC_FILE_RANGE_WAIT_AFTER  SyncFileRangeFlags = 0x4
 )
 
 // Values of RWFlags.

@@ -27,6 +27,9 @@ type Fuzzer struct {
 	calls   []*call
 	setters []*setter
 	consts  map[string]int64 // "pkg.NAME" -> the running target's value
+	// actions are the steps a program picks from: call i (< len(calls))
+	// or setter i-len(calls), a call once per case of its switch.
+	actions []int
 
 	mu    sync.Mutex
 	stats Stats
@@ -115,6 +118,18 @@ func New(jsons map[string][]byte) (*Fuzzer, error) {
 			}
 			f.setters = append(f.setters, s)
 		}
+	}
+	for i, c := range f.calls {
+		n := 1
+		if c.d.Switch != nil {
+			n = len(c.d.Switch.Cases)
+		}
+		for ; n > 0; n-- {
+			f.actions = append(f.actions, i)
+		}
+	}
+	for i := range f.setters {
+		f.actions = append(f.actions, len(f.calls)+i)
 	}
 	return f, nil
 }
@@ -319,7 +334,16 @@ type run struct {
 	used  uintptr
 
 	before map[int]bool // the descriptors open before the program
+	depth  int          // producer calls nested (see produce)
+	err    error        // the first invariant a producer call broke
 	token  uint64
+}
+
+// made is what a request makes, as its setter's description says: a
+// descriptor (its CQE's res), or a resource whose value is in the SQE.
+type made struct {
+	resource string // "fd" or a resource name
+	value    uint64 // for a resource
 }
 
 type ring struct {
@@ -327,6 +351,7 @@ type ring struct {
 	tokens map[uint64]bool   // user_data -> open (false: its final CQE came)
 	ops    map[uint64]string // user_data -> the opcode
 	final  map[uint64]int32  // user_data -> the res of its final CQE
+	makes  map[uint64]made   // user_data -> what the request makes
 	// notified: a notification came after the final CQE (see reap)
 	notified map[uint64]bool
 }
@@ -348,11 +373,14 @@ func (r *run) run() (err error) {
 		return err
 	}
 	for step := 0; step < maxSteps && !r.in.done() && err == nil; step++ {
-		k := r.in.n(len(r.f.calls) + len(r.f.setters))
+		k := r.f.actions[r.in.n(len(r.f.actions))]
 		if k < len(r.f.calls) {
 			err = r.call(r.f.calls[k])
 		} else {
 			err = r.batch(r.f.setters[k-len(r.f.calls)])
+		}
+		if err == nil {
+			err = r.err
 		}
 	}
 	if e := r.cleanup(); err == nil {
@@ -383,7 +411,7 @@ func (r *run) alloc(n uintptr) unsafe.Pointer {
 }
 
 // baseFds makes the descriptors no call makes: a pipe, a socket pair and a
-// temporary file, for the arguments and fields that take any descriptor.
+// file in memory, for the arguments and fields that take any descriptor.
 func (r *run) baseFds() error {
 	var p [2]int
 	if err := unix.Pipe2(p[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
@@ -395,12 +423,20 @@ func (r *run) baseFds() error {
 		return err
 	}
 	r.keep("any", s[0], s[1])
-	fd, err := unix.Open(os.TempDir(), unix.O_TMPFILE|unix.O_RDWR|unix.O_CLOEXEC|unix.O_NONBLOCK, 0o600)
+	// A file in memory (tmpfs): an fsync of it, which io_destroy would
+	// wait for, costs nothing, where one on this machine's disk took
+	// seconds under the fuzzing engine. Sealed against growth: a fuzzed
+	// fallocate of gigabytes would take them from memory (it did: the
+	// OOM killer stopped the fuzzer).
+	fd, err := unix.MemfdCreate("descfuzz", unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING)
 	if err != nil {
 		return err
 	}
-	unix.Write(fd, make([]byte, 8192))
 	r.keep("any", fd)
+	unix.Write(fd, make([]byte, 8192))
+	if _, err := unix.FcntlInt(uintptr(fd), unix.F_ADD_SEALS, unix.F_SEAL_GROW|unix.F_SEAL_SEAL); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -418,10 +454,13 @@ func (r *run) keep(kind string, fds ...int) {
 // fd picks a descriptor of a kind the program holds, or sometimes one that
 // is not open.
 func (r *run) fd(kind string) int64 {
-	list := r.fds[kind]
-	if kind == "" || kind == "any" {
-		list = r.fds["any"]
+	if kind == "" {
+		kind = "any"
 	}
+	if len(r.fds[kind]) == 0 {
+		r.produce(kind)
+	}
+	list := r.fds[kind]
 	if len(list) == 0 || r.in.n(16) == 0 {
 		return [...]int64{-1, 1 << 20}[r.in.n(2)]
 	}
@@ -430,11 +469,55 @@ func (r *run) fd(kind string) int64 {
 
 // resource picks a resource of a kind the program holds, or a small number.
 func (r *run) resource(kind string) uint64 {
+	if len(r.res[kind]) == 0 {
+		r.produce(kind)
+	}
 	list := r.res[kind]
 	if len(list) == 0 || r.in.n(8) == 0 {
 		return uint64(r.in.n(4))
 	}
 	return list[r.in.n(len(list))]
+}
+
+// produce runs, most of the time, a call the description lists as a
+// producer of a descriptor kind or resource the program needs and does not
+// hold (its result, "Call.name"), as syzkaller inserts the calls that make
+// a resource before its users. Producers nest at most two deep.
+func (r *run) produce(kind string) {
+	if r.depth >= 2 || r.in.n(4) == 0 {
+		return
+	}
+	var options []*call
+	for _, c := range r.f.calls {
+		for _, res := range r.f.pkgs[c.pkg].Resources {
+			if res.Name != kind {
+				continue
+			}
+			for _, p := range res.Producers {
+				if p == c.d.Name+"."+resultName(c.d, kind) {
+					options = append(options, c)
+				}
+			}
+		}
+	}
+	if len(options) == 0 {
+		return
+	}
+	r.depth++
+	defer func() { r.depth-- }()
+	if err := r.call(options[r.in.n(len(options))]); err != nil && r.err == nil {
+		r.err = err
+	}
+}
+
+// resultName names the result of c that makes kind, or "".
+func resultName(c *desc.Call, kind string) string {
+	for _, a := range c.Results {
+		if a.FD == kind || a.Resource == kind {
+			return a.Name
+		}
+	}
+	return ""
 }
 
 // flags picks an OR of a flags type's values, sometimes with an unknown
@@ -591,16 +674,24 @@ func (r *run) field(pkg string, fd *desc.Field) uint64 {
 		}
 		return 0
 	case "range":
-		lo, hi := fd.Range[0], fd.Range[1]
-		if r.in.n(16) == 0 {
-			return uint64(hi + 1)
-		}
-		return uint64(lo + int64(r.in.n(int(min(hi-lo+1, 1<<16)))))
+		return r.inRange(fd.Range)
 	case "pointer":
 		p, _ := r.object(pkg, fd.Type, nil, 1, fd.Dir)
 		return uint64(uintptr(p))
 	}
 	return r.in.interesting(fd.Size)
+}
+
+// inRange picks a value of [lo, hi], or sometimes one just outside.
+func (r *run) inRange(lohi []int64) uint64 {
+	lo, hi := lohi[0], lohi[1]
+	switch r.in.n(16) {
+	case 0:
+		return uint64(hi + 1)
+	case 1:
+		return uint64(lo - 1)
+	}
+	return uint64(lo + int64(r.in.n(int(min(hi-lo+1, 1<<16)))))
 }
 
 // put stores the low size bytes of v at p in the target's byte order.
@@ -646,6 +737,8 @@ func (r *run) call(c *call) error {
 			args[i].n = r.enum(r.f.typeNamed(c.pkg, a.Type))
 		case "bool":
 			args[i].n = uint64(r.in.n(2))
+		case "range":
+			args[i].n = r.inRange(a.Range)
 		case "pointer":
 			if r.in.n(8) != 0 {
 				args[i].ptr, _ = r.object(c.pkg, a.Type, t.Elem(), 1, a.Dir)
@@ -753,6 +846,11 @@ func (r *run) switchArgs(c *call, k *desc.Case, args []arg) {
 	var size uintptr
 	if k.ArgType != "nil" {
 		args[argI].ptr, size = r.object(c.pkg, typ, nil, n, k.Dir)
+	}
+	if k.ElemFD != "" && args[argI].ptr != nil { // descriptors of a kind, 4 bytes each
+		for i := 0; i < n; i++ {
+			put(unsafe.Add(args[argI].ptr, 4*i), 4, uint64(r.fd(k.ElemFD)))
+		}
 	}
 	switch k.Count {
 	case "count":
@@ -922,7 +1020,7 @@ func (r *run) adopt(c *call, kind string, fd int, in []reflect.Value) error {
 	for i, a := range c.d.Args {
 		if p, ok := in[i].Interface().(*iouring.Params); ok && a.Dir == "inout" && p != nil {
 			if rg, err := iouring.Map(fd, p); err == nil {
-				r.rings[fd] = &ring{r: rg, tokens: map[uint64]bool{}, ops: map[uint64]string{}, final: map[uint64]int32{}, notified: map[uint64]bool{}}
+				r.rings[fd] = &ring{r: rg, tokens: map[uint64]bool{}, ops: map[uint64]string{}, final: map[uint64]int32{}, makes: map[uint64]made{}, notified: map[uint64]bool{}}
 			}
 		}
 	}
@@ -959,6 +1057,14 @@ func (r *run) batch(s *setter) error {
 		token, err := r.prep(s, slot)
 		if err != nil {
 			return err
+		}
+		switch {
+		case s.d.Makes == "fd":
+			rg.makes[token] = made{resource: "fd"}
+		case s.d.Makes != "":
+			if fd := r.f.fieldNamed(s.pkg, s.st, s.d.MakesField); fd != nil {
+				rg.makes[token] = made{resource: s.d.Makes, value: load(slot, fd)}
+			}
 		}
 		rg.tokens[token], rg.ops[token] = true, s.opcode
 		ops = append(ops, s.opcode)
@@ -1176,6 +1282,43 @@ func (f *Fuzzer) fieldNamed(pkg string, st *desc.Struct, name string) *desc.Fiel
 	return nil
 }
 
+// made records what a request made, by its CQE's res: a new descriptor
+// (one not open before the program: a res of 0 is success, not stdin, for
+// a request that installed its descriptor in the fixed file table) joins
+// the "any" descriptors; a resource joins its kind.
+func (r *run) made(m made, res int32) {
+	switch {
+	case m.resource == "fd":
+		if _, err := unix.FcntlInt(uintptr(res), unix.F_GETFD, 0); err == nil && !r.before[int(res)] && !slices.Contains(r.owned, int(res)) {
+			if fl, err := unix.FcntlInt(uintptr(res), unix.F_GETFL, 0); err == nil {
+				unix.FcntlInt(uintptr(res), unix.F_SETFL, fl|unix.O_NONBLOCK)
+			}
+			r.keep("any", int(res))
+		}
+	case m.resource != "":
+		r.res[m.resource] = append(r.res[m.resource], m.value)
+	}
+}
+
+// load reads a field or view at base (the inverse of store).
+func load(base unsafe.Pointer, fd *desc.Field) uint64 {
+	p := unsafe.Add(base, fd.Offset)
+	if fd.Halves {
+		return uint64(*(*uint16)(p)) | uint64(*(*uint16)(unsafe.Add(p, 2)))<<16
+	}
+	switch fd.Size {
+	case 1:
+		return uint64(*(*uint8)(p))
+	case 2:
+		return uint64(*(*uint16)(p))
+	case 4:
+		return uint64(*(*uint32)(p))
+	case 8:
+		return *(*uint64)(p)
+	}
+	return 0
+}
+
 // store writes v to a field or view at base: in the target's byte order,
 // or as two 16-bit halves, the low one first, for a Halves view.
 func store(base unsafe.Pointer, fd *desc.Field, v uint64) {
@@ -1204,7 +1347,7 @@ func (r *run) reap(rg *ring) error {
 	if n := rg.r.SqTail() - rg.r.SqHead(); n > rg.r.SqEntries() {
 		return fmt.Errorf("SQ ring holds %d SQEs, more than its %d entries", n, rg.r.SqEntries())
 	}
-	for head != tail {
+	for int32(tail-head) > 0 { // a 32-byte CQE of a mixed ring takes two slots
 		cqe := rg.r.CqeAt(head)
 		head++
 		if has32 && uint64(cqe.Flags)&uint64(big) != 0 {
@@ -1237,11 +1380,15 @@ func (r *run) reap(rg *ring) error {
 			}
 		default:
 			r.f.succeeded(r.f.stats.Ops, rg.ops[cqe.UserData])
+			r.made(rg.makes[cqe.UserData], cqe.Res)
 		}
 		if uint64(cqe.Flags)&uint64(more) == 0 {
 			rg.tokens[cqe.UserData] = false
 			rg.final[cqe.UserData] = cqe.Res
 		}
+	}
+	if head != tail {
+		return fmt.Errorf("a 32-byte CQE runs past the CQ tail (%d, read to %d)", tail, head)
 	}
 	rg.r.SetCqHead(head)
 	return nil

@@ -1,6 +1,7 @@
 package descfuzz
 
 import (
+	"flag"
 	"fmt"
 	"math/rand"
 	"os"
@@ -16,30 +17,36 @@ import (
 	"github.com/eventq/eventq/iouring"
 )
 
+var programs = flag.Int("programs", 0, "TestDescribedReach: run this many programs (at most 5000), not until everything was tried")
+
 var (
-	fuzzerOnce sync.Once
-	fuzzer     *Fuzzer
-	fuzzerErr  error
+	jsonOnce sync.Once
+	jsons    map[string][]byte
+	jsonErr  error
 )
 
-// load reads the descriptions from the packages' JSON files, nothing else.
-func load(t testing.TB) *Fuzzer {
-	fuzzerOnce.Do(func() {
-		jsons := map[string][]byte{}
+// loadFuzzer makes a fuzzer from the packages' JSON descriptions, nothing
+// else.
+func loadFuzzer(t testing.TB) *Fuzzer {
+	jsonOnce.Do(func() {
+		jsons = map[string][]byte{}
 		for _, p := range packages {
 			data, err := os.ReadFile(filepath.Join("..", "..", p, "zdesc_generated_linux.json"))
 			if err != nil {
-				fuzzerErr = err
+				jsonErr = err
 				return
 			}
 			jsons[p] = data
 		}
-		fuzzer, fuzzerErr = New(jsons)
 	})
-	if fuzzerErr != nil {
-		t.Fatal(fuzzerErr)
+	if jsonErr != nil {
+		t.Fatal(jsonErr)
 	}
-	return fuzzer
+	fz, err := New(jsons)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fz
 }
 
 // kernelHas skips the test where the calls cannot run: io_uring and Linux
@@ -55,7 +62,7 @@ func kernelHas(t testing.TB) {
 
 func FuzzDescribed(f *testing.F) {
 	kernelHas(f)
-	fz := load(f)
+	fz := loadFuzzer(f)
 	for seed := int64(0); seed < 8; seed++ {
 		f.Add(program(fz, seed))
 	}
@@ -73,7 +80,7 @@ func program(fz *Fuzzer, seed int64) []byte {
 	rnd := rand.New(rand.NewSource(seed))
 	var b []byte
 	for _, name := range []string{"iouring.IoUringSetup", "aio.IoSetup", "epoll.EpollCreate1"} {
-		k := slices.Index(fz.Calls(), name) // input.n reads 16 bits, little-endian
+		k := slices.Index(fz.actions, slices.Index(fz.Calls(), name)) // input.n reads 16 bits, little-endian
 		b = append(b, byte(k), byte(k>>8))
 		for i := 0; i < 24; i++ {
 			b = append(b, byte(rnd.Intn(4)))
@@ -88,24 +95,45 @@ func program(fz *Fuzzer, seed int64) []byte {
 // TestDescribedReach runs programs from random inputs and reports which
 // calls, opcodes and register opcodes they reached. Every call, every
 // opcode the running kernel has (by IORING_REGISTER_PROBE) and every
-// register opcode must have been tried at least once.
+// register opcode must have been tried at least once: it runs 500
+// programs, then more, 100 at a time, until all were tried or 5000 ran.
 func TestDescribedReach(t *testing.T) {
 	kernelHas(t)
-	fz := load(t)
-	n := 3000
-	if testing.Short() {
-		n = 300
-	}
-	for seed := int64(0); seed < int64(n); seed++ {
-		if err := fz.Run(program(fz, seed)); err != nil {
-			t.Fatalf("seed %d: %v", seed, err)
-		}
-	}
-	st := fz.Stats()
+	fz := loadFuzzer(t)
 	ops, err := probe()
 	if err != nil {
 		t.Fatal(err)
 	}
+	mustOp := func(name string) bool {
+		v, _ := fz.Const("iouring", name)
+		return ops[v]
+	}
+	untried := func(st Stats) int {
+		n := 0
+		for _, l := range []struct {
+			names []string
+			m     map[string][2]int
+			must  func(string) bool
+		}{{fz.Calls(), st.Calls, nil}, {fz.Opcodes(), st.Ops, mustOp}, {fz.RegisterOps(), st.Register, nil}} {
+			for _, name := range l.names {
+				if l.m[name][0] == 0 && (l.must == nil || l.must(name)) {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	seed := int64(0)
+	for ; seed < 5000; seed++ {
+		if *programs > 0 && seed == int64(*programs) || *programs == 0 && seed >= 500 && seed%100 == 0 && untried(fz.Stats()) == 0 {
+			break
+		}
+		if err := fz.Run(program(fz, seed)); err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+	}
+	t.Logf("%d programs", seed)
+	st := fz.Stats()
 	report := func(what string, names []string, m map[string][2]int, must func(string) bool) {
 		var tried, ok int
 		var missing, failed []string
@@ -128,10 +156,7 @@ func TestDescribedReach(t *testing.T) {
 		}
 	}
 	report("calls", fz.Calls(), st.Calls, func(string) bool { return true })
-	report("opcodes", fz.Opcodes(), st.Ops, func(name string) bool {
-		v, _ := fz.Const("iouring", name)
-		return ops[v]
-	})
+	report("opcodes", fz.Opcodes(), st.Ops, mustOp)
 	report("register opcodes", fz.RegisterOps(), st.Register, func(string) bool { return true })
 	var other []string
 	for k, v := range st.Calls {

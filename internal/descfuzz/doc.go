@@ -16,7 +16,7 @@
 //     (unix.Iovec, unix.Timespec, unix.Msghdr...): filled as raw bytes of
 //     the Go type's size;
 //   - the descriptors no call makes ("any"): a pipe, a socket pair and a
-//     temporary file, made for each program.
+//     file in memory (memfd_create), made for each program.
 //
 // Invariants checked after every call and batch: no panic; every error is
 // a syscall.Errno with a name, never a kernel-internal one (ERESTARTSYS and

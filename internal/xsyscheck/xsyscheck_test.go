@@ -248,6 +248,8 @@ var differences = []difference{
 		"x/sys's Timespec has the architecture's 32-bit time_t on 386, arm, mips and mipsle; io_pgetevents_time64 takes struct __kernel_timespec, 64-bit everywhere", nil},
 	{"iouring", "struct Sigset", all,
 		"x/sys's Sigset_t is the C library's 1024-bit sigset_t (128 bytes); io_uring_enter takes the kernel's _NSIG/8 bytes, which is what Sigset is", nil},
+	{"iouring", "O_LARGEFILE", is64,
+		"x/sys takes the C library's value, 0 on 64-bit architectures (where the kernel forces large-file access); ours is the kernel's bit, which an SQE's open_flags carry", nil},
 	{"iouring", "struct KernelTimespec", is32,
 		"x/sys's Timespec has the architecture's 32-bit time_t on 386, arm, mips and mipsle; io_uring's timeouts take struct __kernel_timespec, 64-bit everywhere", nil},
 	{"epoll", "struct KernelTimespec", is32,

@@ -31,7 +31,7 @@ import (
 
 var (
 	kernelsFlag  = flag.String("kernels", "6.1-amd64,6.12-amd64,backports-amd64,6.1-s390x,6.1-arm64", "comma-separated kernels of the matrix to run (all: "+allKernels()+")")
-	packagesFlag = flag.String("packages", "epoll,iouring,aio,examples/seed", "comma-separated packages whose tests run")
+	packagesFlag = flag.String("packages", "epoll,iouring,aio,examples/seed,internal/descfuzz", "comma-separated packages whose tests run")
 	cacheFlag    = flag.String("cache", "/var/tmp/eventq-vmtest", "where apt indexes and kernel packages are kept between runs")
 	outFlag      = flag.String("out", "", "where the console and each cell's output are written (default: a new directory under the cache)")
 	accelFlag    = flag.String("accel", "auto", "auto (KVM where /dev/kvm opens and the guest starts with it, else software emulation), kvm or tcg")
