@@ -7,6 +7,7 @@ package aio
 
 import (
 	"github.com/eventq/eventq/desc"
+	"golang.org/x/sys/unix"
 	"unsafe"
 )
 
@@ -57,6 +58,13 @@ var (
 	_ [0]byte = [unsafe.Offsetof(Sigset{}.Val)]byte{}
 )
 
+// The compiler checks the size and offsets of unix.Timespec against the spec.
+var (
+	_ [8]byte = [unsafe.Sizeof(unix.Timespec{})]byte{}
+	_ [0]byte = [unsafe.Offsetof(unix.Timespec{}.Sec)]byte{}
+	_ [4]byte = [unsafe.Offsetof(unix.Timespec{}.Nsec)]byte{}
+)
+
 // The compiler checks the size and offsets of AioSigset against the spec.
 var (
 	_ [8]byte = [unsafe.Sizeof(AioSigset{})]byte{}
@@ -78,5 +86,13 @@ const (
 func descStructSigset() desc.Struct {
 	return desc.Struct{Name: "Sigset", Size: int64(unsafe.Sizeof(Sigset{})), Align: int64(unsafe.Alignof(Sigset{})), Fields: []desc.Field{
 		{Name: "Val", GoType: "[2]uint32", Offset: int64(unsafe.Offsetof(Sigset{}.Val)), Size: int64(unsafe.Sizeof(Sigset{}.Val)), Kind: "array", Type: "uint32"},
+	}}
+}
+
+// descStruct_unix_Timespec describes struct unix.Timespec on the built target.
+func descStruct_unix_Timespec() desc.Struct {
+	return desc.Struct{Name: "unix.Timespec", Size: int64(unsafe.Sizeof(unix.Timespec{})), Align: int64(unsafe.Alignof(unix.Timespec{})), Fields: []desc.Field{
+		{Name: "Sec", GoType: "int32", Offset: int64(unsafe.Offsetof(unix.Timespec{}.Sec)), Size: int64(unsafe.Sizeof(unix.Timespec{}.Sec)), Kind: "int"},
+		{Name: "Nsec", GoType: "int32", Offset: int64(unsafe.Offsetof(unix.Timespec{}.Nsec)), Size: int64(unsafe.Sizeof(unix.Timespec{}.Nsec)), Kind: "range", Range: []int64{0, 999999999}},
 	}}
 }

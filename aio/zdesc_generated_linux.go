@@ -110,6 +110,7 @@ func Description() desc.Package {
 			descStructIocb(),
 			descStructIoEvent(),
 			descStructSigset(),
+			descStruct_unix_Timespec(),
 			descStructKernelTimespec(),
 			descStructAioSigset(),
 		},

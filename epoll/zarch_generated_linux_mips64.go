@@ -7,6 +7,7 @@ package epoll
 
 import (
 	"github.com/eventq/eventq/desc"
+	"golang.org/x/sys/unix"
 	"unsafe"
 )
 
@@ -68,6 +69,20 @@ var (
 	_ [0]byte  = [unsafe.Offsetof(Sigset{}.Val)]byte{}
 )
 
+// The compiler checks the size and offsets of unix.Timespec against the spec.
+var (
+	_ [16]byte = [unsafe.Sizeof(unix.Timespec{})]byte{}
+	_ [0]byte  = [unsafe.Offsetof(unix.Timespec{}.Sec)]byte{}
+	_ [8]byte  = [unsafe.Offsetof(unix.Timespec{}.Nsec)]byte{}
+)
+
+// The compiler checks the size and offsets of unix.ItimerSpec against the spec.
+var (
+	_ [32]byte = [unsafe.Sizeof(unix.ItimerSpec{})]byte{}
+	_ [0]byte  = [unsafe.Offsetof(unix.ItimerSpec{}.Interval)]byte{}
+	_ [16]byte = [unsafe.Offsetof(unix.ItimerSpec{}.Value)]byte{}
+)
+
 // System call numbers.
 const (
 	sys_EPOLL_CREATE1     = 5285
@@ -91,5 +106,13 @@ const (
 func descStructSigset() desc.Struct {
 	return desc.Struct{Name: "Sigset", Size: int64(unsafe.Sizeof(Sigset{})), Align: int64(unsafe.Alignof(Sigset{})), Fields: []desc.Field{
 		{Name: "Val", GoType: "[2]uint64", Offset: int64(unsafe.Offsetof(Sigset{}.Val)), Size: int64(unsafe.Sizeof(Sigset{}.Val)), Kind: "array", Type: "uint32"},
+	}}
+}
+
+// descStruct_unix_Timespec describes struct unix.Timespec on the built target.
+func descStruct_unix_Timespec() desc.Struct {
+	return desc.Struct{Name: "unix.Timespec", Size: int64(unsafe.Sizeof(unix.Timespec{})), Align: int64(unsafe.Alignof(unix.Timespec{})), Fields: []desc.Field{
+		{Name: "Sec", GoType: "int64", Offset: int64(unsafe.Offsetof(unix.Timespec{}.Sec)), Size: int64(unsafe.Sizeof(unix.Timespec{}.Sec)), Kind: "int"},
+		{Name: "Nsec", GoType: "int64", Offset: int64(unsafe.Offsetof(unix.Timespec{}.Nsec)), Size: int64(unsafe.Sizeof(unix.Timespec{}.Nsec)), Kind: "range", Range: []int64{0, 999999999}},
 	}}
 }

@@ -7,6 +7,7 @@ package epoll
 
 import (
 	"github.com/eventq/eventq/desc"
+	"golang.org/x/sys/unix"
 	"unsafe"
 )
 
@@ -264,6 +265,8 @@ func Description() desc.Package {
 			descStructEpollEvent(),
 			descStructSigset(),
 			descStructKernelTimespec(),
+			descStruct_unix_Timespec(),
+			descStruct_unix_ItimerSpec(),
 			descStructKernelItimerspec(),
 			descStructEpollParams(),
 			descStructSignalfdSiginfo(),
@@ -284,6 +287,14 @@ func descStructKernelTimespec() desc.Struct {
 	return desc.Struct{Name: "KernelTimespec", Size: int64(unsafe.Sizeof(KernelTimespec{})), Align: int64(unsafe.Alignof(KernelTimespec{})), Fields: []desc.Field{
 		{Name: "Sec", GoType: "int64", Offset: int64(unsafe.Offsetof(KernelTimespec{}.Sec)), Size: int64(unsafe.Sizeof(KernelTimespec{}.Sec)), Kind: "int"},
 		{Name: "Nsec", GoType: "int64", Offset: int64(unsafe.Offsetof(KernelTimespec{}.Nsec)), Size: int64(unsafe.Sizeof(KernelTimespec{}.Nsec)), Kind: "int"},
+	}}
+}
+
+// descStruct_unix_ItimerSpec describes struct unix.ItimerSpec on the built target.
+func descStruct_unix_ItimerSpec() desc.Struct {
+	return desc.Struct{Name: "unix.ItimerSpec", Size: int64(unsafe.Sizeof(unix.ItimerSpec{})), Align: int64(unsafe.Alignof(unix.ItimerSpec{})), Fields: []desc.Field{
+		{Name: "Interval", GoType: "unix.Timespec", Offset: int64(unsafe.Offsetof(unix.ItimerSpec{}.Interval)), Size: int64(unsafe.Sizeof(unix.ItimerSpec{}.Interval)), Kind: "struct", Type: "unix.Timespec"},
+		{Name: "Value", GoType: "unix.Timespec", Offset: int64(unsafe.Offsetof(unix.ItimerSpec{}.Value)), Size: int64(unsafe.Sizeof(unix.ItimerSpec{}.Value)), Kind: "struct", Type: "unix.Timespec"},
 	}}
 }
 

@@ -80,9 +80,10 @@ func (m *Model) items(i int) []item {
 		out = append(out, item{kind: "const", key: "00", code: namedType})
 	}
 	for j, st := range m.Structs {
-		out = append(out,
-			item{kind: "types", key: fmt.Sprintf("03.%03d", j), code: renderStruct(st, st.Layouts[i])},
-			item{kind: "types", key: fmt.Sprintf("04.%03d", j), code: renderAsserts(st, st.Layouts[i])})
+		if !st.Extern {
+			out = append(out, item{kind: "types", key: fmt.Sprintf("03.%03d", j), code: renderStruct(st, st.Layouts[i])})
+		}
+		out = append(out, item{kind: "types", key: fmt.Sprintf("04.%03d", j), code: renderAsserts(st, st.Layouts[i])})
 	}
 	for j, st := range m.Structs {
 		for k, v := range st.Views {

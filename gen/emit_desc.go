@@ -247,7 +247,16 @@ func (m *Model) structDescGo(st *Struct, i int) string {
 	return b.String()
 }
 
-func structDescFunc(st *Struct) string { return "descStruct" + st.Name }
+func structDescFunc(st *Struct) string { return descFuncName(st.Name) }
+
+// descFuncName names the function describing struct name (a struct of
+// another package, unix.Iovec, gets descStruct_unix_Iovec).
+func descFuncName(name string) string {
+	if strings.Contains(name, ".") {
+		return "descStruct_" + strings.ReplaceAll(name, ".", "_")
+	}
+	return "descStruct" + name
+}
 
 func (m *Model) describeCall(c *Call) desc.Call {
 	lens := map[*Param]string{} // slice -> "count" or "bytes"
@@ -440,7 +449,7 @@ func descGo(d *desc.Package, jsonName string) string {
 	if len(d.Structs) > 0 {
 		b.WriteString("Structs: []desc.Struct{\n")
 		for _, st := range d.Structs {
-			fmt.Fprintf(&b, "descStruct%s(),\n", st.Name)
+			fmt.Fprintf(&b, "%s(),\n", descFuncName(st.Name))
 		}
 		b.WriteString("},\n")
 	}

@@ -290,6 +290,8 @@ func TestSpecErrors(t *testing.T) {
 		{"pointer kind on a 32-bit field", st + "\tkind A pointer in\n", "t.spec:13: kind A pointer: want in, out or inout"},
 		{"len of no field", st + "\tkind A len Q bytes\n", "t.spec:13: kind A len Q: no such field or view"},
 		{"range backwards", st + "\tkind A range 5 1\n", "t.spec:13: kind A range: want integers LO <= HI"},
+		{"struct of a package not imported", "struct nope.T\n\tdoc T.\n\tlayout *\n\t\tA uint32 0\n\t\tsize 4\n", "t.spec:6: struct nope.T: a struct of another package is PKG.Name"},
+		{"view on a struct of another package", "struct unix.T\n\tdoc T.\n\tlayout *\n\t\tA uint32 0\n\t\tsize 4\n\tview V uint32 0\n", "t.spec:11: struct unix.T: view lines need methods"},
 		{"flags kind of no type", st + "\tkind A flags Nope\n", "t.spec:13: kind A flags: want a flags type of the spec, on a field of a Go integer type"},
 		{"two kinds", st + "\tkind A zero\n\tkind A zero\n", "t.spec:14: kind A: a second kind line for it"},
 		{"inout and out", sys + "call R\n\tgo (p *int32) ()\n\tout p\n\tinout p\n\tsys read(p)\n\tblock never\n\tman read(2)\n\tdoc R.\n", "t.spec:11: inout p names no pointer or slice parameter, or one already out"},

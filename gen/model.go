@@ -9,6 +9,7 @@ package main
 
 import (
 	"fmt"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -92,6 +93,10 @@ type Struct struct {
 	Layouts []*Layout // per target
 	Views   []*View
 	Invalid string // the field a setter sets to all ones for a slice too long for its length field
+	// Extern: a struct another package declares (unix.Iovec), named with
+	// its package: no type is generated, only the compile-time checks of
+	// its layout and its description.
+	Extern bool
 	// Kinds say what some fields and views hold, for the description:
 	// what a fuzzer cannot tell from the Go type alone.
 	Kinds map[string]*FieldKind
@@ -654,4 +659,14 @@ func (m *Model) typeNamed(name string) *Type {
 		}
 	}
 	return nil
+}
+
+// importNames are the names generated code may use for the packages it
+// imports: unix, windows, syscall..., and the spec's import lines.
+func (m *Model) importNames() []string {
+	var out []string
+	for _, p := range append(slices.Clone(imports), m.Imports...) {
+		out = append(out, path.Base(p))
+	}
+	return out
 }

@@ -6,6 +6,7 @@ package main
 
 import (
 	"fmt"
+	"go/token"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,7 +23,10 @@ func (b *builder) structDecl(n *Node) error {
 	if err := b.blockHead(n, "struct NAME"); err != nil {
 		return err
 	}
-	st := &Struct{Name: n.Words[1]}
+	st := &Struct{Name: n.Words[1], Extern: strings.Contains(n.Words[1], ".")}
+	if pkg, name, _ := strings.Cut(st.Name, "."); st.Extern && (!slices.ContainsFunc(b.m.importNames(), func(s string) bool { return s == pkg }) || !token.IsExported(name)) {
+		return n.Pos.errorf("struct %s: a struct of another package is PKG.Name, PKG a package generated code imports", st.Name)
+	}
 	var star *layoutSpec
 	var keyed []*layoutSpec
 	var alts []alternative
@@ -52,7 +56,12 @@ func (b *builder) structDecl(n *Node) error {
 				keyed = append(keyed, l)
 				alts = append(alts, alternative{keys: keys, pos: c.Pos})
 			}
-		case "view", "invalid", "kind":
+		case "view", "invalid":
+			if st.Extern {
+				return c.Pos.errorf("struct %s: %s lines need methods, which a struct of another package cannot have", st.Name, c.Keyword())
+			}
+			later = append(later, c)
+		case "kind":
 			later = append(later, c)
 		default:
 			return c.Pos.errorf("want doc, layout, view, invalid or kind in struct %s", st.Name)
@@ -171,8 +180,8 @@ func (b *builder) structKind(st *Struct, c *Node) error {
 		}
 		k.Resource = args[0]
 	case "pointer":
-		if len(args) < 1 || len(args) > 2 || !slices.Contains([]string{"in", "out", "inout"}, args[0]) || (typ != "uint64" && typ != "uintptr") {
-			return bad("in, out or inout and an optional type, on a uint64 or uintptr field")
+		if len(args) < 1 || len(args) > 2 || !slices.Contains([]string{"in", "out", "inout"}, args[0]) || (typ != "uint64" && typ != "uintptr" && !strings.HasPrefix(typ, "*")) {
+			return bad("in, out or inout and an optional type, on a uint64, uintptr or pointer field")
 		}
 		k.Dir = args[0]
 		if len(args) == 2 {

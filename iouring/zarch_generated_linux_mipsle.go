@@ -7,6 +7,7 @@ package iouring
 
 import (
 	"github.com/eventq/eventq/desc"
+	"golang.org/x/sys/unix"
 	"unsafe"
 )
 
@@ -43,6 +44,25 @@ type Sigset struct {
 	Val [4]uint32
 }
 
+// The compiler checks the size and offsets of unix.Iovec against the spec.
+var (
+	_ [8]byte = [unsafe.Sizeof(unix.Iovec{})]byte{}
+	_ [0]byte = [unsafe.Offsetof(unix.Iovec{}.Base)]byte{}
+	_ [4]byte = [unsafe.Offsetof(unix.Iovec{}.Len)]byte{}
+)
+
+// The compiler checks the size and offsets of unix.Msghdr against the spec.
+var (
+	_ [28]byte = [unsafe.Sizeof(unix.Msghdr{})]byte{}
+	_ [0]byte  = [unsafe.Offsetof(unix.Msghdr{}.Name)]byte{}
+	_ [4]byte  = [unsafe.Offsetof(unix.Msghdr{}.Namelen)]byte{}
+	_ [8]byte  = [unsafe.Offsetof(unix.Msghdr{}.Iov)]byte{}
+	_ [12]byte = [unsafe.Offsetof(unix.Msghdr{}.Iovlen)]byte{}
+	_ [16]byte = [unsafe.Offsetof(unix.Msghdr{}.Control)]byte{}
+	_ [20]byte = [unsafe.Offsetof(unix.Msghdr{}.Controllen)]byte{}
+	_ [24]byte = [unsafe.Offsetof(unix.Msghdr{}.Flags)]byte{}
+)
+
 // The compiler checks the size and offsets of Sigset against the spec.
 var (
 	_ [16]byte = [unsafe.Sizeof(Sigset{})]byte{}
@@ -55,6 +75,27 @@ const (
 	sys_IO_URING_REGISTER = 4427
 	sys_IO_URING_SETUP    = 4425
 )
+
+// descStruct_unix_Iovec describes struct unix.Iovec on the built target.
+func descStruct_unix_Iovec() desc.Struct {
+	return desc.Struct{Name: "unix.Iovec", Size: int64(unsafe.Sizeof(unix.Iovec{})), Align: int64(unsafe.Alignof(unix.Iovec{})), Fields: []desc.Field{
+		{Name: "Base", GoType: "*byte", Offset: int64(unsafe.Offsetof(unix.Iovec{}.Base)), Size: int64(unsafe.Sizeof(unix.Iovec{}.Base)), Kind: "pointer", Dir: "inout"},
+		{Name: "Len", GoType: "uint32", Offset: int64(unsafe.Offsetof(unix.Iovec{}.Len)), Size: int64(unsafe.Sizeof(unix.Iovec{}.Len)), Kind: "len", Of: "Base", Unit: "bytes"},
+	}}
+}
+
+// descStruct_unix_Msghdr describes struct unix.Msghdr on the built target.
+func descStruct_unix_Msghdr() desc.Struct {
+	return desc.Struct{Name: "unix.Msghdr", Size: int64(unsafe.Sizeof(unix.Msghdr{})), Align: int64(unsafe.Alignof(unix.Msghdr{})), Fields: []desc.Field{
+		{Name: "Name", GoType: "*byte", Offset: int64(unsafe.Offsetof(unix.Msghdr{}.Name)), Size: int64(unsafe.Sizeof(unix.Msghdr{}.Name)), Kind: "pointer", Dir: "inout"},
+		{Name: "Namelen", GoType: "uint32", Offset: int64(unsafe.Offsetof(unix.Msghdr{}.Namelen)), Size: int64(unsafe.Sizeof(unix.Msghdr{}.Namelen)), Kind: "len", Of: "Name", Unit: "bytes"},
+		{Name: "Iov", GoType: "*unix.Iovec", Offset: int64(unsafe.Offsetof(unix.Msghdr{}.Iov)), Size: int64(unsafe.Sizeof(unix.Msghdr{}.Iov)), Kind: "pointer", Type: "unix.Iovec", Dir: "in"},
+		{Name: "Iovlen", GoType: "uint32", Offset: int64(unsafe.Offsetof(unix.Msghdr{}.Iovlen)), Size: int64(unsafe.Sizeof(unix.Msghdr{}.Iovlen)), Kind: "len", Of: "Iov", Unit: "count"},
+		{Name: "Control", GoType: "*byte", Offset: int64(unsafe.Offsetof(unix.Msghdr{}.Control)), Size: int64(unsafe.Sizeof(unix.Msghdr{}.Control)), Kind: "pointer", Dir: "inout"},
+		{Name: "Controllen", GoType: "uint32", Offset: int64(unsafe.Offsetof(unix.Msghdr{}.Controllen)), Size: int64(unsafe.Sizeof(unix.Msghdr{}.Controllen)), Kind: "len", Of: "Control", Unit: "bytes"},
+		{Name: "Flags", GoType: "int32", Offset: int64(unsafe.Offsetof(unix.Msghdr{}.Flags)), Size: int64(unsafe.Sizeof(unix.Msghdr{}.Flags)), Kind: "flags", Type: "MsgFlags"},
+	}}
+}
 
 // descStructSigset describes struct Sigset on the built target.
 func descStructSigset() desc.Struct {

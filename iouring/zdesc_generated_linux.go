@@ -7,6 +7,7 @@ package iouring
 
 import (
 	"github.com/eventq/eventq/desc"
+	"golang.org/x/sys/unix"
 	"unsafe"
 )
 
@@ -614,6 +615,9 @@ func Description() desc.Package {
 			descStructSqringOffsets(),
 			descStructCqringOffsets(),
 			descStructParams(),
+			descStruct_unix_Iovec(),
+			descStruct_unix_Msghdr(),
+			descStruct_unix_OpenHow(),
 			descStructSqe(),
 			descStructSqe128(),
 			descStructCqe(),
@@ -1264,6 +1268,15 @@ func descStructParams() desc.Struct {
 		{Name: "Resv", GoType: "[3]uint32", Offset: int64(unsafe.Offsetof(Params{}.Resv)), Size: int64(unsafe.Sizeof(Params{}.Resv)), Kind: "zero", Type: "uint32"},
 		{Name: "SqOff", GoType: "SqringOffsets", Offset: int64(unsafe.Offsetof(Params{}.SqOff)), Size: int64(unsafe.Sizeof(Params{}.SqOff)), Kind: "struct", Type: "SqringOffsets"},
 		{Name: "CqOff", GoType: "CqringOffsets", Offset: int64(unsafe.Offsetof(Params{}.CqOff)), Size: int64(unsafe.Sizeof(Params{}.CqOff)), Kind: "struct", Type: "CqringOffsets"},
+	}}
+}
+
+// descStruct_unix_OpenHow describes struct unix.OpenHow on the built target.
+func descStruct_unix_OpenHow() desc.Struct {
+	return desc.Struct{Name: "unix.OpenHow", Size: int64(unsafe.Sizeof(unix.OpenHow{})), Align: int64(unsafe.Alignof(unix.OpenHow{})), Fields: []desc.Field{
+		{Name: "Flags", GoType: "uint64", Offset: int64(unsafe.Offsetof(unix.OpenHow{}.Flags)), Size: int64(unsafe.Sizeof(unix.OpenHow{}.Flags)), Kind: "flags", Type: "OpenFlags"},
+		{Name: "Mode", GoType: "uint64", Offset: int64(unsafe.Offsetof(unix.OpenHow{}.Mode)), Size: int64(unsafe.Sizeof(unix.OpenHow{}.Mode)), Kind: "int"},
+		{Name: "Resolve", GoType: "uint64", Offset: int64(unsafe.Offsetof(unix.OpenHow{}.Resolve)), Size: int64(unsafe.Sizeof(unix.OpenHow{}.Resolve)), Kind: "int"},
 	}}
 }
 

@@ -6,6 +6,7 @@
 package iouring
 
 import (
+	"golang.org/x/sys/unix"
 	"unsafe"
 )
 
@@ -804,6 +805,14 @@ var (
 	_ [28]byte  = [unsafe.Offsetof(Params{}.Resv)]byte{}
 	_ [40]byte  = [unsafe.Offsetof(Params{}.SqOff)]byte{}
 	_ [80]byte  = [unsafe.Offsetof(Params{}.CqOff)]byte{}
+)
+
+// The compiler checks the size and offsets of unix.OpenHow against the spec.
+var (
+	_ [24]byte = [unsafe.Sizeof(unix.OpenHow{})]byte{}
+	_ [0]byte  = [unsafe.Offsetof(unix.OpenHow{}.Flags)]byte{}
+	_ [8]byte  = [unsafe.Offsetof(unix.OpenHow{}.Mode)]byte{}
+	_ [16]byte = [unsafe.Offsetof(unix.OpenHow{}.Resolve)]byte{}
 )
 
 // The compiler checks the size and offsets of Sqe against the spec.

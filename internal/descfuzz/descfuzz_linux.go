@@ -169,17 +169,24 @@ func (f *Fuzzer) typeNamed(pkg, name string) *desc.Type {
 	return nil
 }
 
-// structNamed finds a struct of package pkg, or of another package as "p.T".
+// structNamed finds a struct of package pkg (x/sys's among them, as
+// "unix.Iovec"), or of another described package as "p.T".
 func (f *Fuzzer) structNamed(pkg, name string) *desc.Struct {
-	if p, n, ok := strings.Cut(name, "."); ok {
-		pkg, name = p, n
-	}
-	if d := f.pkgs[pkg]; d != nil {
-		for i := range d.Structs {
-			if d.Structs[i].Name == name {
-				return &d.Structs[i]
+	find := func(pkg, name string) *desc.Struct {
+		if d := f.pkgs[pkg]; d != nil {
+			for i := range d.Structs {
+				if d.Structs[i].Name == name {
+					return &d.Structs[i]
+				}
 			}
 		}
+		return nil
+	}
+	if st := find(pkg, name); st != nil {
+		return st
+	}
+	if p, n, ok := strings.Cut(name, "."); ok {
+		return find(p, n)
 	}
 	return nil
 }
@@ -337,6 +344,17 @@ type run struct {
 	depth  int          // producer calls nested (see produce)
 	err    error        // the first invariant a producer call broke
 	token  uint64
+}
+
+// open counts the ring's requests still waiting for their final CQE.
+func (rg *ring) open() int {
+	n := 0
+	for _, open := range rg.tokens {
+		if open {
+			n++
+		}
+	}
+	return n
 }
 
 // made is what a request makes, as its setter's description says: a
@@ -1402,7 +1420,7 @@ func (r *run) cleanup() error {
 		// The CQEs of requests that finished since their batch: a few
 		// looks, a millisecond apart (requests that wait for an event
 		// never finish; closing the ring cancels them).
-		for i := 0; i < 3 && err == nil; i++ {
+		for i := 0; i < 3 && err == nil && rg.open() > 0; i++ {
 			time.Sleep(time.Millisecond)
 			err = r.reap(rg)
 		}
