@@ -40,7 +40,6 @@ type call struct {
 	d    *desc.Call
 	fn   reflect.Value
 	name string // pkg.Call
-	sel  *desc.Type
 }
 
 type setter struct {
@@ -57,13 +56,16 @@ type Stats struct {
 	Calls    map[string][2]int // call -> executions, successes
 	Ops      map[string][2]int // opcode constant -> SQEs submitted, CQEs with res >= 0
 	Register map[string][2]int // io_uring_register opcode -> calls, successes
+	// Notes count what the kernel did that the descriptions do not say,
+	// and the fuzzer let pass (see adopt and reap).
+	Notes map[string][2]int
 }
 
 // New reads the descriptions (JSON by package name) with the running
 // target's values.
 func New(jsons map[string][]byte) (*Fuzzer, error) {
 	f := &Fuzzer{pkgs: map[string]*desc.Package{}, consts: map[string]int64{}}
-	f.stats = Stats{Calls: map[string][2]int{}, Ops: map[string][2]int{}, Register: map[string][2]int{}}
+	f.stats = Stats{Calls: map[string][2]int{}, Ops: map[string][2]int{}, Register: map[string][2]int{}, Notes: map[string][2]int{}}
 	target := runtime.GOOS + "/" + runtime.GOARCH
 	for _, name := range packages {
 		data, ok := jsons[name]
@@ -91,9 +93,10 @@ func New(jsons map[string][]byte) (*Fuzzer, error) {
 				return nil, fmt.Errorf("%s: %d parameters, the description has %d", c.name, c.fn.Type().NumIn(), len(c.d.Args))
 			}
 			if sw := c.d.Switch; sw != nil {
-				a := argNamed(c.d, sw.Selector)
-				if c.sel = f.typeNamed(name, a.Type); c.sel == nil {
-					return nil, fmt.Errorf("%s: no type %s", c.name, a.Type)
+				for _, k := range sw.Cases {
+					if _, ok := f.consts[name+"."+k.Value]; !ok {
+						return nil, fmt.Errorf("%s: case %s is no constant", c.name, k.Value)
+					}
 				}
 			}
 			f.calls = append(f.calls, c)
@@ -145,15 +148,6 @@ func params(s *desc.Setter) []*desc.Set {
 	return out
 }
 
-func argNamed(c *desc.Call, name string) *desc.Arg {
-	for i := range c.Args {
-		if c.Args[i].Name == name {
-			return &c.Args[i]
-		}
-	}
-	return nil
-}
-
 // typeNamed finds a type of package pkg, or of another package as "p.T".
 func (f *Fuzzer) typeNamed(pkg, name string) *desc.Type {
 	if p, n, ok := strings.Cut(name, "."); ok {
@@ -195,8 +189,8 @@ func (f *Fuzzer) structNamed(pkg, name string) *desc.Struct {
 func (f *Fuzzer) Stats() Stats {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	out := Stats{Calls: map[string][2]int{}, Ops: map[string][2]int{}, Register: map[string][2]int{}}
-	for _, m := range [][2]map[string][2]int{{out.Calls, f.stats.Calls}, {out.Ops, f.stats.Ops}, {out.Register, f.stats.Register}} {
+	out := Stats{Calls: map[string][2]int{}, Ops: map[string][2]int{}, Register: map[string][2]int{}, Notes: map[string][2]int{}}
+	for _, m := range [][2]map[string][2]int{{out.Calls, f.stats.Calls}, {out.Ops, f.stats.Ops}, {out.Register, f.stats.Register}, {out.Notes, f.stats.Notes}} {
 		for k, v := range m[1] {
 			m[0][k] = v
 		}
@@ -223,7 +217,7 @@ func (f *Fuzzer) succeeded(m map[string][2]int, key string) {
 	f.mu.Unlock()
 }
 
-// Calls and Setters name every described call and setter.
+// Calls names every described call, as "pkg.Call".
 func (f *Fuzzer) Calls() []string {
 	var out []string
 	for _, c := range f.calls {
@@ -1019,7 +1013,7 @@ func (r *run) adopt(c *call, kind string, fd int, in []reflect.Value) error {
 		// Not a descriptor the program made: io_uring_setup with
 		// IORING_SETUP_REGISTERED_FD_ONLY returns a registered ring
 		// index, which the description does not say.
-		r.f.count(r.f.stats.Calls, c.name+" result not a new descriptor", false)
+		r.f.count(r.f.stats.Notes, c.name+": a result that is not a new descriptor", false)
 		return nil
 	}
 	if flags&unix.FD_CLOEXEC == 0 {
@@ -1379,11 +1373,12 @@ func (r *run) reap(rg *ring) error {
 		case !known:
 			continue
 		case !open && notif != 0 && uint64(cqe.Flags)&uint64(notif) != 0 && !rg.notified[cqe.UserData]:
-			// Seen on Linux 6.18: a SEND_ZC or SENDMSG_ZC that fails
-			// after its notification was set up completes without
-			// IORING_CQE_F_MORE, and the notification still follows.
+			// Seen on Linux 6.18 (see the package doc): a SEND_ZC
+			// cancelled by a failure earlier in its link chain
+			// completes without IORING_CQE_F_MORE, and its
+			// notification still follows.
 			rg.notified[cqe.UserData] = true
-			r.f.count(r.f.stats.Calls, rg.ops[cqe.UserData]+": notification after a final CQE", true)
+			r.f.count(r.f.stats.Notes, rg.ops[cqe.UserData]+": a notification after the final CQE", false)
 			continue
 		case !open:
 			return fmt.Errorf("%s: a CQE (res %d, flags %v) for user_data %#x after its final one (res %d)", rg.ops[cqe.UserData], cqe.Res, cqe.Flags, cqe.UserData, rg.final[cqe.UserData])

@@ -158,15 +158,13 @@ func TestDescribedReach(t *testing.T) {
 	report("calls", fz.Calls(), st.Calls, func(string) bool { return true })
 	report("opcodes", fz.Opcodes(), st.Ops, mustOp)
 	report("register opcodes", fz.RegisterOps(), st.Register, func(string) bool { return true })
-	var other []string
-	for k, v := range st.Calls {
-		if !slices.Contains(fz.Calls(), k) {
-			other = append(other, fmt.Sprintf("%s: %d", k, v[0]))
-		}
+	var notes []string
+	for k, v := range st.Notes {
+		notes = append(notes, fmt.Sprintf("%s: %d", k, v[0]))
 	}
-	sort.Strings(other)
-	if len(other) > 0 {
-		t.Logf("also: %s", strings.Join(other, ", "))
+	sort.Strings(notes)
+	if len(notes) > 0 {
+		t.Logf("let pass: %s", strings.Join(notes, ", "))
 	}
 }
 

@@ -29,9 +29,20 @@
 //
 // Each program runs on an OS thread of its own, which is discarded
 // afterwards (its goroutine exits locked to it), so a signal mask a call
-// set dies with it. Every descriptor the fuzzer holds is non-blocking,
-// since the description marks reads and io_submit as calls that may
-// block; calls that block unless a condition holds get the condition.
+// set dies with it. Every pipe, socket and made descriptor the fuzzer
+// holds is non-blocking, since the description marks reads and io_submit
+// as calls that may block; calls that block unless a condition holds get
+// the condition; and a call that may block runs under a watchdog that
+// signals its thread every 50 ms and reports it after 10 s.
+//
+// Two things the kernel does that the descriptions do not say are let
+// pass and counted (Stats.Notes): io_uring_setup with
+// IORING_SETUP_REGISTERED_FD_ONLY returns a registered ring index, not a
+// descriptor; and a SEND_ZC cancelled because an earlier request of its
+// link chain failed completes with -ECANCELED without IORING_CQE_F_MORE,
+// and its notification follows anyway (reproduced on Linux 6.18: a READV
+// of descriptor -1 linked to a SEND_ZC gives -EBADF, then -ECANCELED with
+// no flags, then a CQE with IORING_CQE_F_NOTIF).
 package descfuzz
 
 //go:generate go run ./gen
