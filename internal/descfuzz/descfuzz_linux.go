@@ -781,23 +781,9 @@ func (r *run) call(c *call) error {
 	if swCase != nil {
 		r.switchArgs(c, swCase, args)
 	}
-	if len(c.d.Unless) > 0 {
-		if err := r.unless(c, args); err != nil {
-			return err
-		}
-	}
-	in := make([]reflect.Value, len(args))
-	for i, a := range args {
-		in[i] = value(ft.In(i), a)
-	}
-	out := r.invoke(c, in)
-	errV := out[len(out)-1]
-	var err error
-	if !errV.IsNil() {
-		err = errV.Interface().(error)
-	}
-	if e := checkErr(c.name, err); e != nil {
-		return e
+	in, out, err, bad := r.execute(c, args)
+	if bad != nil {
+		return bad
 	}
 	if swCase != nil {
 		r.f.count(r.f.stats.Register, swCase.Value, err == nil)
@@ -1100,7 +1086,6 @@ func (r *run) batch(s *setter) error {
 
 // enter calls IoUringEnter on the ring, submitting n, never waiting.
 func (r *run) enter(c *call, rg *ring, n uint32) error {
-	ft := c.fn.Type()
 	args := make([]arg, len(c.d.Args))
 	for i, a := range c.d.Args {
 		switch {
@@ -1112,20 +1097,32 @@ func (r *run) enter(c *call, rg *ring, n uint32) error {
 			args[i].n = uint64(n)
 		}
 	}
-	if err := r.unless(c, args); err != nil {
-		return err
+	_, _, err, bad := r.execute(c, args)
+	if bad == nil {
+		r.f.count(r.f.stats.Calls, c.name, err == nil)
 	}
-	in := make([]reflect.Value, len(args))
+	return bad
+}
+
+// execute makes the call not block (one of its Unless conditions), calls
+// it with args, and returns its parameters and results, the error it
+// returned, and the invariant that error broke, if any.
+func (r *run) execute(c *call, args []arg) (in, out []reflect.Value, err, bad error) {
+	if len(c.d.Unless) > 0 {
+		if bad := r.unless(c, args); bad != nil {
+			return nil, nil, nil, bad
+		}
+	}
+	ft := c.fn.Type()
+	in = make([]reflect.Value, len(args))
 	for i, a := range args {
 		in[i] = value(ft.In(i), a)
 	}
-	out := r.invoke(c, in)
-	var err error
+	out = r.invoke(c, in)
 	if e := out[len(out)-1]; !e.IsNil() {
 		err = e.Interface().(error)
 	}
-	r.f.count(r.f.stats.Calls, c.name, err == nil)
-	return checkErr(c.name, err)
+	return in, out, err, checkErr(c.name, err)
 }
 
 // prep fills sqe with setter s: parameters from the fields' kinds, the
