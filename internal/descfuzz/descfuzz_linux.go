@@ -1438,11 +1438,13 @@ func (r *run) cleanup() error {
 	for _, fd := range r.owned {
 		unix.Close(fd)
 	}
-	// Descriptors that SQEs made (IORING_OP_OPENAT, SOCKET, ACCEPT,
-	// FIXED_FD_INSTALL...: the description does not say which opcodes
-	// make one) are the program's too.
+	// What is still open and was not before, the program made without
+	// the fuzzer adopting it: a request the description does not name as
+	// a producer (IORING_OP_PIPE writes its two to memory), or one whose
+	// CQE the ring's closing dropped. Counted, and closed.
 	for fd := range openFds() {
 		if !r.before[fd] {
+			r.f.count(r.f.stats.Notes, "a descriptor made by no described producer, or with its CQE unread", false)
 			unix.Close(fd)
 		}
 	}
@@ -1455,9 +1457,6 @@ func (r *run) cleanup() error {
 	quarantine.Unlock()
 	if err != nil {
 		return err
-	}
-	if n := len(openFds()); n > len(r.before) {
-		return fmt.Errorf("%d descriptors left open after the program (%d before)", n, len(r.before))
 	}
 	maps, err := os.ReadFile("/proc/self/maps")
 	if err != nil {

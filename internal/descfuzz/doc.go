@@ -25,7 +25,10 @@
 // one the fuzzer gave, and no SQE gets a CQE after its final one (one
 // without IORING_CQE_F_MORE); the rings' indexes stay consistent; and, when
 // the program ends and everything it made is closed or destroyed, no
-// descriptor and no io_uring or aio mapping is left behind.
+// io_uring or aio mapping is left behind. Descriptors still open then
+// that the fuzzer did not adopt (made by a request the description does
+// not name as a producer, or whose CQE was never read) are counted in
+// Stats.Notes and closed.
 //
 // Each program runs on an OS thread of its own, which is discarded
 // afterwards (its goroutine exits locked to it), so a signal mask a call
